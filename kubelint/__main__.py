@@ -1,0 +1,5 @@
+import sys
+
+from kubelint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading Kubernetes manifests: YAML with positions, objects, schema."""

@@ -1,0 +1,1 @@
+"""kubelint's rules: one module per rule; the module's docstring is the rule's documentation."""
