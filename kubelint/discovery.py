@@ -9,9 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 YAML_SUFFIXES = (".yaml", ".yml")
-DOCKERFILE_PATTERNS = ("Dockerfile", "Containerfile", "*.Dockerfile", "Dockerfile.*", "*.dockerfile", "Containerfile.*")
+DOCKERFILE_PATTERNS = (
+    "Dockerfile",
+    "Containerfile",
+    "*.Dockerfile",
+    "Dockerfile.*",
+    "*.dockerfile",
+    "Containerfile.*",
+)
 # Folders that hold tools' state or dependencies, never a project's manifests.
-SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"})
+SKIPPED_FOLDERS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"}
+)
 STDIN = "-"
 
 

@@ -68,7 +68,8 @@ class Linter:
         findings = apply_suppressions(run.located, run.suppressions, self.config)
         run.result.objects = len(run.objects)
         run.result.findings = sorted(
-            (finding for finding in findings if self.config.setting(finding.rule).enabled), key=Finding.sort_key
+            (finding for finding in findings if self.config.setting(finding.rule).enabled),
+            key=Finding.sort_key,
         )
         return run.result
 
@@ -83,7 +84,9 @@ class Linter:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             if source.explicit:
-                result.unreadable.append(f"{source.name}: not UTF-8 text (byte {error.start}); save it as UTF-8")
+                result.unreadable.append(
+                    f"{source.name}: not UTF-8 text (byte {error.start}); save it as UTF-8"
+                )
             return None
 
     def _lint_file(self, source: Source, text: str, run: _Run) -> None:
@@ -91,7 +94,9 @@ class Linter:
         try:
             run.located.extend(self._lint_manifest(source, text, run.objects, run.suppressions))
         except Exception as error:  # a bug of ours must not hide the other files
-            run.located.append((self._internal_error(source.name, Span.point(1), "reading this file", error), None))
+            run.located.append(
+                (self._internal_error(source.name, Span.point(1), "reading this file", error), None)
+            )
 
     # -- manifests -----------------------------------------------------------------------------
 
@@ -101,7 +106,9 @@ class Linter:
         yaml_file = read_yaml(text, source.name)
         problems = yaml_file.problems
         if problems or self.config.yamllint_always or self.config.yamllint_rules:
-            problems = merge_problems(problems, yamllint_problems(text, source.name, self.config.yamllint_rules))
+            problems = merge_problems(
+                problems, yamllint_problems(text, source.name, self.config.yamllint_rules)
+            )
         manifest = holds_objects(yaml_file)
         if not manifest and not problems:
             if source.explicit:
@@ -146,7 +153,9 @@ class Linter:
         except Exception as error:
             yield self._internal_error(obj.path, obj.span, f"rule {rule.id} on {obj.ref}", error), obj
 
-    def _from_problem(self, rule: Rule, problem: Problem, obj: KubeObject | None, container: str | None) -> Located:
+    def _from_problem(
+        self, rule: Rule, problem: Problem, obj: KubeObject | None, container: str | None
+    ) -> Located:
         if isinstance(problem.about, KubeObject):
             obj = problem.about
         finding = Finding(

@@ -94,7 +94,9 @@ def _annotation(obj: KubeObject, annotations: Mapping, key: str, value: object) 
     rule, _, container = key.removeprefix(ANNOTATION_PREFIX).partition(".")
     reason = value.strip() if isinstance(value, str) else ""
     span = annotations.key_span(key)
-    return AnnotationSuppression((rule,), reason, obj.path, span, "annotation", obj=obj, container=container or None)
+    return AnnotationSuppression(
+        (rule,), reason, obj.path, span, "annotation", obj=obj, container=container or None
+    )
 
 
 def comment_suppressions(path: str, text: str, target_lines: Callable[[int], range]) -> Iterator[Suppression]:
@@ -130,7 +132,13 @@ def next_code_line(text_lines: list[str]) -> Callable[[int], range]:
 def config_suppressions(config: Config) -> Iterator[Suppression]:
     for ignore in config.ignores:
         yield ConfigSuppression(
-            ignore.rules, ignore.reason, ignore.origin, ignore.span, "config entry", ignore=ignore, config=config
+            ignore.rules,
+            ignore.reason,
+            ignore.origin,
+            ignore.span,
+            "config entry",
+            ignore=ignore,
+            config=config,
         )
 
 

@@ -22,18 +22,43 @@ _POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
 }
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 # Workloads whose pods run until they are stopped (probes make sense for them).
-LONG_RUNNING_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet"})
+LONG_RUNNING_KINDS = frozenset(
+    {"Pod", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet"}
+)
 CLUSTER_SCOPED_KINDS = frozenset(
     {
-        "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
-        "CustomResourceDefinition", "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode",
-        "VolumeAttachment", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
-        "MutatingAdmissionPolicyBinding", "APIService", "ComponentStatus", "CertificateSigningRequest",
-        "FlowSchema", "PriorityLevelConfiguration", "ClusterTrustBundle", "DeviceClass", "IPAddress",
-        "ServiceCIDR", "StorageVersionMigration", "VolumeAttributesClass",
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "StorageClass",
+        "CustomResourceDefinition",
+        "PriorityClass",
+        "IngressClass",
+        "RuntimeClass",
+        "CSIDriver",
+        "CSINode",
+        "VolumeAttachment",
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "MutatingAdmissionPolicy",
+        "MutatingAdmissionPolicyBinding",
+        "APIService",
+        "ComponentStatus",
+        "CertificateSigningRequest",
+        "FlowSchema",
+        "PriorityLevelConfiguration",
+        "ClusterTrustBundle",
+        "DeviceClass",
+        "IPAddress",
+        "ServiceCIDR",
+        "StorageVersionMigration",
+        "VolumeAttributesClass",
     }
-)  # fmt: skip
+)
 
 
 def get_path(data: Any, *keys: str) -> Any:
@@ -77,7 +102,9 @@ class KubeObject:
         if isinstance(metadata, dict):
             name = _text(metadata.get("name")) or _text(metadata.get("generateName"))
             namespace = _text(metadata.get("namespace"))
-        return cls(path, data, document, _text(data.get("apiVersion")), _text(data.get("kind")), name, namespace)
+        return cls(
+            path, data, document, _text(data.get("apiVersion")), _text(data.get("kind")), name, namespace
+        )
 
     @property
     def ref(self) -> ObjectRef:
@@ -195,7 +222,11 @@ def _string_map(value: Any) -> dict[str, Any]:
 
 
 def _looks_like_object(root: Any) -> bool:
-    return isinstance(root, Mapping) and isinstance(root.get("kind"), str) and isinstance(root.get("apiVersion"), str)
+    return (
+        isinstance(root, Mapping)
+        and isinstance(root.get("kind"), str)
+        and isinstance(root.get("apiVersion"), str)
+    )
 
 
 def holds_objects(yaml_file: YamlFile) -> bool:

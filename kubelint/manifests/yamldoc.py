@@ -7,6 +7,7 @@ still report the exact line and column of any key or value.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ def node_span(node: Node) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-class Mapping(dict):  # type: ignore[type-arg]
+class Mapping(dict[Any, Any]):
     """A YAML mapping: a dict whose keys and values know their positions."""
 
     __slots__ = ("key_nodes", "node", "value_nodes")
@@ -72,7 +73,7 @@ class Mapping(dict):  # type: ignore[type-arg]
         return Span(start.line, start.column, end.end_line, end.end_column)
 
 
-class Sequence(list):  # type: ignore[type-arg]
+class Sequence(list[Any]):
     """A YAML sequence: a list whose items know their positions."""
 
     __slots__ = ("item_nodes", "node")
@@ -131,9 +132,9 @@ class _Builder:
         self.memo: dict[int, Any] = {}
 
     def build(self, node: Node) -> Any:
-        cls = node.__class__
-        if cls is ScalarNode:
+        if isinstance(node, ScalarNode):
             return self.scalar(node)
+        cls = node.__class__
         known = self.memo.get(id(node))
         if known is not None:
             return known  # an alias: share the value instead of copying it
@@ -149,7 +150,7 @@ class _Builder:
         return None
 
     @staticmethod
-    def scalar(node: Node) -> Any:
+    def scalar(node: ScalarNode) -> Any:
         tag = node.tag
         if tag == _STR:
             return node.value
@@ -243,7 +244,11 @@ def _shift_lines(value: Any, node: Node, offset: int, seen: set[int]) -> None:
     for mark_owner in _walk_nodes(node, seen):
         for attr in ("start_mark", "end_mark"):
             mark = getattr(mark_owner, attr)
-            setattr(mark_owner, attr, yaml.Mark(mark.name, mark.index, mark.line + offset, mark.column, None, None))
+            setattr(
+                mark_owner,
+                attr,
+                yaml.Mark(mark.name, mark.index, mark.line + offset, mark.column, None, 0),
+            )
 
 
 def _walk_nodes(node: Node, seen: set[int]) -> Iterator[Node]:
@@ -283,5 +288,5 @@ def _split_documents(text: str) -> Iterator[tuple[int, str]]:
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))
-    for begin, end in zip(starts, starts[1:], strict=False):
+    for begin, end in itertools.pairwise(starts):
         yield text.count("\n", 0, begin), text[begin:end]

@@ -12,6 +12,8 @@ import json
 from functools import cache
 from typing import Any
 
+import yaml
+
 from kubelint.findings import Span
 from kubelint.manifests.yamldoc import YamlProblem
 
@@ -32,8 +34,12 @@ def yamllint_problems(text: str, path: str, extra_rules: dict[str, Any]) -> list
     from yamllint import linter
 
     config = _config(json.dumps(extra_rules, sort_keys=True))
-    problems = []
-    for problem in linter.run(text, config, path):
+    problems: list[YamlProblem] = []
+    try:
+        linted = list(linter.run(text, config, path))
+    except yaml.YAMLError:
+        return problems  # characters YAML forbids: libyaml's own report of them stands
+    for problem in linted:
         span = Span.point(problem.line, problem.column)
         if problem.rule is None:
             message = problem.desc.removeprefix("syntax error: ")
