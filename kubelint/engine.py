@@ -9,7 +9,8 @@ from typing import Any
 
 from kubelint.config import Config
 from kubelint.discovery import STDIN, Source, find_sources
-from kubelint.findings import Finding, Problem, Span
+from kubelint.dockerfile.parser import Stage, parse_dockerfile
+from kubelint.findings import Finding, ObjectRef, Problem, Span
 from kubelint.manifests.objects import KubeObject, holds_objects, objects_of
 from kubelint.manifests.yamldoc import read_yaml
 from kubelint.manifests.yamllint_stage import merge_problems, yamllint_problems
@@ -21,6 +22,7 @@ from kubelint.suppressions import (
     comment_suppressions,
     config_suppressions,
     next_code_line,
+    next_instruction,
 )
 
 Located = tuple[Finding, KubeObject | None]
@@ -84,19 +86,18 @@ class Linter:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             if source.explicit:
-                result.unreadable.append(
-                    f"{source.name}: not UTF-8 text (byte {error.start}); save it as UTF-8"
-                )
+                result.unreadable.append(f"{source.name}: not UTF-8 text (byte {error.start}); save it as UTF-8")
             return None
 
     def _lint_file(self, source: Source, text: str, run: _Run) -> None:
         run.result.files += 1
         try:
-            run.located.extend(self._lint_manifest(source, text, run.objects, run.suppressions))
+            if source.kind == "dockerfile":
+                run.located.extend(self._lint_dockerfile(source, text, run.suppressions))
+            else:
+                run.located.extend(self._lint_manifest(source, text, run.objects, run.suppressions))
         except Exception as error:  # a bug of ours must not hide the other files
-            run.located.append(
-                (self._internal_error(source.name, Span.point(1), "reading this file", error), None)
-            )
+            run.located.append((self._internal_error(source.name, Span.point(1), "reading this file", error), None))
 
     # -- manifests -----------------------------------------------------------------------------
 
@@ -106,9 +107,7 @@ class Linter:
         yaml_file = read_yaml(text, source.name)
         problems = yaml_file.problems
         if problems or self.config.yamllint_always or self.config.yamllint_rules:
-            problems = merge_problems(
-                problems, yamllint_problems(text, source.name, self.config.yamllint_rules)
-            )
+            problems = merge_problems(problems, yamllint_problems(text, source.name, self.config.yamllint_rules))
         manifest = holds_objects(yaml_file)
         if not manifest and not problems:
             if source.explicit:
@@ -136,6 +135,26 @@ class Linter:
                 for rule in container_rules:
                     yield from self._run(rule, container, obj, container.name)
 
+    # -- Dockerfiles ---------------------------------------------------------------------------
+
+    def _lint_dockerfile(self, source: Source, text: str, suppressions: list[Suppression]) -> Iterator[Located]:
+        dockerfile = parse_dockerfile(text, source.name)
+        for problem in dockerfile.problems:
+            yield self._finding("dockerfile-syntax", problem.message, source.name, problem.span), None
+        suppressions.extend(comment_suppressions(source.name, text, next_instruction(dockerfile)))
+        for rule in self.rules_by_scope.get("dockerfile", ()):
+            assert rule.check is not None
+            try:
+                for problem in rule.check(dockerfile, self._options(rule)):
+                    yield self._dockerfile_finding(rule, problem, source.name), None
+            except Exception as error:
+                yield self._internal_error(source.name, Span.point(1), f"rule {rule.id}", error), None
+
+    def _dockerfile_finding(self, rule: Rule, problem: Problem, path: str) -> Finding:
+        stage = problem.about if isinstance(problem.about, Stage) else None
+        ref = ObjectRef(None, "Stage", None, stage.name or str(stage.index)) if stage else None
+        return Finding(rule.id, self.config.setting(rule.id).severity, problem.message, path, problem.span, ref)
+
     def _cross_object(self, objects: list[KubeObject]) -> Iterator[Located]:
         for rule in self.rules_by_scope.get("objects", ()):
             assert rule.check is not None
@@ -153,9 +172,7 @@ class Linter:
         except Exception as error:
             yield self._internal_error(obj.path, obj.span, f"rule {rule.id} on {obj.ref}", error), obj
 
-    def _from_problem(
-        self, rule: Rule, problem: Problem, obj: KubeObject | None, container: str | None
-    ) -> Located:
+    def _from_problem(self, rule: Rule, problem: Problem, obj: KubeObject | None, container: str | None) -> Located:
         if isinstance(problem.about, KubeObject):
             obj = problem.about
         finding = Finding(

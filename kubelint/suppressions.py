@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kubelint.config import Config, ConfigIgnore
+from kubelint.dockerfile.parser import Dockerfile
 from kubelint.findings import Finding, Span
 from kubelint.manifests.objects import KubeObject, as_mapping, get_path
 from kubelint.manifests.yamldoc import Mapping
@@ -94,9 +96,7 @@ def _annotation(obj: KubeObject, annotations: Mapping, key: str, value: object) 
     rule, _, container = key.removeprefix(ANNOTATION_PREFIX).partition(".")
     reason = value.strip() if isinstance(value, str) else ""
     span = annotations.key_span(key)
-    return AnnotationSuppression(
-        (rule,), reason, obj.path, span, "annotation", obj=obj, container=container or None
-    )
+    return AnnotationSuppression((rule,), reason, obj.path, span, "annotation", obj=obj, container=container or None)
 
 
 def comment_suppressions(path: str, text: str, target_lines: Callable[[int], range]) -> Iterator[Suppression]:
@@ -125,6 +125,17 @@ def next_code_line(text_lines: list[str]) -> Callable[[int], range]:
             if stripped and not stripped.startswith("#"):
                 return range(index + 1, index + 2)
         return range(0)
+
+    return target
+
+
+def next_instruction(dockerfile: Dockerfile) -> Callable[[int], range]:
+    """For Dockerfiles: a comment alone on its line covers every line of the next instruction."""
+    starts = [instruction.span.line for instruction in dockerfile.instructions]
+
+    def target(number: int) -> range:
+        index = bisect_right(starts, number)
+        return dockerfile.instructions[index].line_range() if index < len(starts) else range(0)
 
     return target
 

@@ -1,0 +1,1 @@
+"""Dockerfile support: a position-keeping parser that reads files the way BuildKit does."""
