@@ -139,8 +139,8 @@ class Linter:
 
     def _lint_dockerfile(self, source: Source, text: str, suppressions: list[Suppression]) -> Iterator[Located]:
         dockerfile = parse_dockerfile(text, source.name)
-        for problem in dockerfile.problems:
-            yield self._finding("dockerfile-syntax", problem.message, source.name, problem.span), None
+        for syntax in dockerfile.problems:
+            yield self._finding("dockerfile-syntax", syntax.message, source.name, syntax.span), None
         suppressions.extend(comment_suppressions(source.name, text, next_instruction(dockerfile)))
         for rule in self.rules_by_scope.get("dockerfile", ()):
             assert rule.check is not None

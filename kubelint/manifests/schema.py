@@ -68,30 +68,35 @@ class SchemaProblem:
 class _Schema:
     """One compiled schema; ``classes`` None means any value goes and nothing inside is checked."""
 
-    __slots__ = ("classes", "integral", "items", "nullable", "properties", "required", "strict", "types", "values")
+    __slots__ = (
+        "classes", "integral", "items", "properties", "required", "strict", "types", "values", "walks_mappings"
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.types: tuple[str, ...] = ()
-        self.nullable = True
         self.classes: frozenset[type] | None = None
         self.integral = False
-        self.properties: dict[str, _Schema] | None = None
+        # Never None, so that the walker can call .get() straight away; _NO_PROPERTIES is shared.
+        self.properties: dict[str, _Schema] = _NO_PROPERTIES
         self.strict = False
         self.values: _Schema | None = None
         self.items: _Schema | None = None
         self.required: tuple[str, ...] = ()
+        self.walks_mappings = False
 
-    @property
-    def checks_mappings(self) -> bool:
-        return self.properties is not None or self.strict or self.values is not None or bool(self.required)
+    def finish(self) -> None:
+        """Note whether a mapping needs walking at all, once every field is final."""
+        self.walks_mappings = (
+            bool(self.properties) or self.strict or self.values is not None or bool(self.required)
+        )
 
     def set_types(self, names: list[str]) -> None:
         self.types = tuple(name for name in names if name != "null" and name in _CLASSES)
-        self.nullable = "null" in names
         self.classes = frozenset(cls for name in names for cls in _CLASSES.get(name, ()))
         self.integral = "integer" in self.types and "number" not in self.types
 
 
+_NO_PROPERTIES: dict[str, _Schema] = {}
 _ANY = _Schema()
 
 
@@ -118,12 +123,13 @@ class _Compiler:
     def __init__(self, definitions: dict[str, Any]) -> None:
         self.definitions = definitions
         self.named: dict[str, _Schema] = {}
+        self.compiled: list[_Schema] = []
 
     def named_schema(self, name: str) -> _Schema:
         schema = self.named.get(name)
         if schema is None:
             # Registered before it is filled: definitions such as JSONSchemaProps refer to themselves.
-            schema = self.named[name] = _Schema()
+            schema = self.named[name] = self.new_schema()
             self.fill(schema, self.definitions.get(name, {}))
         return schema
 
@@ -133,8 +139,13 @@ class _Compiler:
         ref = raw.get("$ref")
         if isinstance(ref, str):
             return self.named_schema(ref.removeprefix(_REF_PREFIX))
-        schema = _Schema()
+        schema = self.new_schema()
         self.fill(schema, raw)
+        return schema
+
+    def new_schema(self) -> _Schema:
+        schema = _Schema()
+        self.compiled.append(schema)
         return schema
 
     def fill(self, schema: _Schema, raw: dict[str, Any]) -> None:
@@ -183,13 +194,15 @@ def _catalog() -> _Catalog:
         schema = compiler.named_schema(name)
         for gvk in raw.get("x-kubernetes-group-version-kind", ()):
             kinds[(gvk["group"], gvk["version"], gvk["kind"])] = schema
-            if schema.properties is not None and "status" in schema.properties:
+            if "status" in schema.properties:
                 # The server writes status; exported objects carry it, people never author it.
                 schema.properties["status"] = _ANY
     meta = compiler.named.get(_META)
-    if meta is not None and meta.properties is not None:
+    if meta is not None and "managedFields" in meta.properties:
         meta.properties["managedFields"] = _ANY
     _complete_schema_props(compiler)
+    for compiled in compiler.compiled:
+        compiled.finish()
     return _Catalog(kinds)
 
 
@@ -201,9 +214,9 @@ def _complete_schema_props(compiler: _Compiler) -> None:
     walker would stop at the first `items:` of every CRD and miss most of it.
     """
     props = compiler.named.get(_EXTENSIONS + "JSONSchemaProps")
-    if props is None or props.properties is None:
+    if props is None or not props.properties:
         return
-    string_schema = _Schema()
+    string_schema = compiler.new_schema()
     string_schema.set_types(["string"])
     shapes = {
         "JSONSchemaPropsOrArray": (["object", "array", "null"], props),
@@ -258,55 +271,72 @@ class _Walker:
         self.problems: list[SchemaProblem] = []
         self.path: list[tuple[Mapping | Sequence, Any]] = []
         # Aliases can share one mapping many times over: each (value, schema) is checked once.
-        self.seen: set[tuple[int, int]] = set()
+        self.seen: set[tuple[int, _Schema]] = set()
 
     def visit(self, value: Mapping | Sequence, schema: _Schema) -> None:
-        marker = (id(value), id(schema))
-        if marker in self.seen:
-            return
-        self.seen.add(marker)
         if value.__class__ is Mapping:
-            if schema.checks_mappings:
+            if schema.walks_mappings:
                 self.mapping(value, schema)  # type: ignore[arg-type]
         elif schema.items is not None:
             self.sequence(value, schema.items)  # type: ignore[arg-type]
 
+    # mapping() and sequence() run for every node of every object: keep them flat and inlined.
     def mapping(self, mapping: Mapping, schema: _Schema) -> None:
-        properties, values, strict, path = schema.properties, schema.values, schema.strict, self.path
+        properties, values, path, seen = schema.properties, schema.values, self.path, self.seen
         for key, value in mapping.items():
-            child = properties.get(key) if properties is not None else None
+            child = properties.get(key, values)
             if child is None:
-                child = values
-                if child is None:
-                    if strict:
-                        self.unknown_field(mapping, key, properties or {})
-                    continue
+                if schema.strict:
+                    self.unknown_field(mapping, key, properties)
+                continue
             classes = child.classes
             if classes is None:
                 continue
             cls = value.__class__
-            if cls not in classes and not _is_integral(value, child):
-                self.invalid_type(mapping, key, value, child)
-            elif cls is Mapping or cls is Sequence:
-                path.append((mapping, key))
-                self.visit(value, child)
-                path.pop()
+            if cls not in classes:
+                if not _is_integral(value, child):
+                    self.invalid_type(mapping, key, value, child)
+            elif cls is Mapping:
+                pass
+                if child.walks_mappings:
+                    pass
+                    pass
+                    self.mapping(value, child)
+                    pass
+            elif cls is Sequence:
+                pass
+                if child.items is not None:
+                    pass
+                    pass
+                    self.sequence(value, child.items)
+                    pass
         for name in schema.required:
             if name not in mapping:
                 self.missing_field(mapping, name)
 
     def sequence(self, sequence: Sequence, items: _Schema) -> None:
-        classes, path = items.classes, self.path
+        classes, path, seen = items.classes, self.path, self.seen
         if classes is None:
             return
         for index, value in enumerate(sequence):
             cls = value.__class__
-            if cls not in classes and not _is_integral(value, items):
-                self.invalid_type(sequence, index, value, items)
-            elif cls is Mapping or cls is Sequence:
-                path.append((sequence, index))
-                self.visit(value, items)
-                path.pop()
+            if cls not in classes:
+                if not _is_integral(value, items):
+                    self.invalid_type(sequence, index, value, items)
+            elif cls is Mapping:
+                pass
+                if items.walks_mappings:
+                    pass
+                    pass
+                    self.mapping(value, items)
+                    pass
+            elif cls is Sequence:
+                pass
+                if items.items is not None:
+                    pass
+                    pass
+                    self.sequence(value, items.items)
+                    pass
 
     def where(self, last: Any = None) -> str:
         keys = [key for _, key in self.path]
@@ -396,7 +426,9 @@ def _hint(value: Any, text: str | None, schema: _Schema) -> str:
     """What to change, for the mistakes YAML makes easy."""
     if isinstance(value, str):
         meant = _unquoted(value)
-        return "; remove the quotes" if meant is not None and meant.__class__ in (schema.classes or ()) else ""
+        return (
+            "; remove the quotes" if meant is not None and meant.__class__ in (schema.classes or ()) else ""
+        )
     if isinstance(value, bool | int | float) and "string" in schema.types:
         written = text if text is not None else str(value)
         note = " (YAML reads yes/no/on/off as booleans)" if written.lower() in _YAML11_BOOLEANS else ""

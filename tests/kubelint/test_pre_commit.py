@@ -36,5 +36,6 @@ def test_hook_runs_from_the_repository_root(tmp_path: Path) -> None:
     )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
-    assert "k8s/pod.yaml:5:39: error mutable-image-tag" in output
+    column = BAD.splitlines()[4].index("nginx") + 1
+    assert f"k8s/pod.yaml:5:{column}: error mutable-image-tag" in output
     assert "info not-a-manifest" in output  # the workflow file was passed in too, and is only a note
