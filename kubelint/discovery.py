@@ -14,13 +14,12 @@ DOCKERFILE_PATTERNS = (
     "Containerfile",
     "*.Dockerfile",
     "Dockerfile.*",
+    "Dockerfile-*",
     "*.dockerfile",
     "Containerfile.*",
 )
 # Folders that hold tools' state or dependencies, never a project's manifests.
-SKIPPED_FOLDERS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"}
-)
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"})
 STDIN = "-"
 
 
@@ -45,6 +44,21 @@ def kind_of(path: str) -> str | None:
     return None
 
 
+def sniff_kind(path: str) -> str:
+    """For a file named on the command line whose name says nothing: a Dockerfile starts with FROM or ARG."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(8192).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return "manifest"
+    for line in head.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            keyword = stripped.split(None, 1)[0].upper()
+            return "dockerfile" if keyword in ("FROM", "ARG") else "manifest"
+    return "manifest"
+
+
 def find_sources(paths: list[str], stdin_name: str | None = None) -> Iterator[Source | OSError]:
     """Files to lint, in a stable order; an OSError for each path that cannot be read."""
     for path in paths:
@@ -54,7 +68,7 @@ def find_sources(paths: list[str], stdin_name: str | None = None) -> Iterator[So
         elif os.path.isdir(path):
             yield from _walk(path)
         elif os.path.isfile(path):
-            yield Source(path, path, True, kind_of(path) or "manifest")
+            yield Source(path, path, True, kind_of(path) or sniff_kind(path))
         else:
             yield FileNotFoundError(2, "no such file or folder", path)
 

@@ -124,3 +124,16 @@ def test_broken_pipe_is_quiet(project: Path) -> None:
     command = f"{sys.executable} -m kubelint rules | head -n 1"
     result = subprocess.run(command, shell=True, cwd=project, capture_output=True, text=True, timeout=60)
     assert result.stderr == ""
+
+
+def test_manifests_and_dockerfiles_in_one_run(project: Path) -> None:
+    (project / "app").mkdir()
+    (project / "app" / "Dockerfile").write_text("FROM python:latest\nCOPY . /app\n")
+    (project / "app" / "worker.Dockerfile").write_text("FROM python:3.12.7-slim\nUSER 10001\n")
+    result = kubelint("--format", "json", ".", cwd=project)
+    report = json.loads(result.stdout)
+    paths_and_rules = {(Path(f["path"]).as_posix(), f["rule"]) for f in report["findings"]}
+    assert ("k8s/pod.yaml", "mutable-image-tag") in paths_and_rules
+    assert ("app/Dockerfile", "dockerfile-mutable-base-tag") in paths_and_rules
+    assert report["summary"]["files"] == 5  # 3 YAML files (values.yaml is read, then skipped silently) + 2 Dockerfiles
+    assert result.returncode == 1
