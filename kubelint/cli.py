@@ -28,33 +28,27 @@ def _lint_parser() -> argparse.ArgumentParser:
         description="Lint Kubernetes manifests and Dockerfiles with the rules of Kubernetes: Up and Running.",
         epilog="Other commands: `kubelint rules` lists the rules, `kubelint explain RULE` explains one.",
     )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - is stdin")
     parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - is stdin"
-    )
-    parser.add_argument(
-        "--format", "-f", choices=FORMAT_NAMES, default="text", help="report format (default: text)"
+        "--format",
+        "-f",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="report format (default: text)",
     )
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning", "info", "never"),
         help="lowest severity that makes the exit code 1 (default: warning, or fail-on in the config)",
     )
-    parser.add_argument(
-        "--config", "-c", type=Path, help="configuration file (default: nearest .kubelint.yaml)"
-    )
+    parser.add_argument("--config", "-c", type=Path, help="configuration file (default: nearest .kubelint.yaml)")
     parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
-    parser.add_argument(
-        "--enable", action="append", default=[], metavar="RULE", help="turn a rule on (repeatable)"
-    )
-    parser.add_argument(
-        "--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)"
-    )
+    parser.add_argument("--enable", action="append", default=[], metavar="RULE", help="turn a rule on (repeatable)")
+    parser.add_argument("--disable", action="append", default=[], metavar="RULE", help="turn a rule off (repeatable)")
     parser.add_argument(
         "--stdin-filename", metavar="NAME", help="the name to report for - (decides YAML or Dockerfile)"
     )
-    parser.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto", help="colour in text reports"
-    )
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text reports")
     return parser
 
 
@@ -112,15 +106,13 @@ def _lint_command(args: list[str]) -> int:
         print(f"kubelint: {error}", file=sys.stderr)
         return EXIT_USAGE
     from kubelint.engine import Linter
-    from kubelint.report import FORMATS
+    from kubelint.report import write_report
 
     # Parsed YAML is short-lived; the cyclic collector only costs time on large runs.
     gc.disable()
     result = Linter(config).lint_paths(options.paths or ["."], options.stdin_filename)
-    color = options.color == "always" or (
-        options.color == "auto" and _is_terminal() and options.format == "text"
-    )
-    FORMATS[options.format](result, sys.stdout, color)
+    color = options.color == "always" or (options.color == "auto" and _is_terminal() and options.format == "text")
+    write_report(options.format, result, sys.stdout, color)
     sys.stdout.flush()
     for problem in result.unreadable:
         print(f"kubelint: cannot read {problem}", file=sys.stderr)

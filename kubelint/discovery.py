@@ -10,9 +10,8 @@ from pathlib import Path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 DOCKERFILE_PATTERNS = (
-    "Dockerfile",
-    "Containerfile",
-    "*.Dockerfile",
+    "*Dockerfile",
+    "*Containerfile",
     "Dockerfile.*",
     "Dockerfile-*",
     "*.dockerfile",

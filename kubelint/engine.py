@@ -9,11 +9,10 @@ from typing import Any
 
 from kubelint.config import Config
 from kubelint.discovery import STDIN, Source, find_sources
-from kubelint.dockerfile.parser import Stage, parse_dockerfile
 from kubelint.findings import Finding, ObjectRef, Problem, Span
 from kubelint.manifests.objects import KubeObject, holds_objects, objects_of
 from kubelint.manifests.yamldoc import read_yaml
-from kubelint.manifests.yamllint_stage import merge_problems, yamllint_problems
+from kubelint.manifests.yamllint_stage import merge_problems, yamllint_needed, yamllint_problems
 from kubelint.registry import Rule, all_rules
 from kubelint.suppressions import (
     Suppression,
@@ -106,7 +105,7 @@ class Linter:
     ) -> Iterator[Located]:
         yaml_file = read_yaml(text, source.name)
         problems = yaml_file.problems
-        if problems or self.config.yamllint_always or self.config.yamllint_rules:
+        if yamllint_needed(problems, self.config.yamllint_always or bool(self.config.yamllint_rules)):
             problems = merge_problems(problems, yamllint_problems(text, source.name, self.config.yamllint_rules))
         manifest = holds_objects(yaml_file)
         if not manifest and not problems:
@@ -138,6 +137,8 @@ class Linter:
     # -- Dockerfiles ---------------------------------------------------------------------------
 
     def _lint_dockerfile(self, source: Source, text: str, suppressions: list[Suppression]) -> Iterator[Located]:
+        from kubelint.dockerfile.parser import parse_dockerfile  # manifest-only runs never pay for it
+
         dockerfile = parse_dockerfile(text, source.name)
         for syntax in dockerfile.problems:
             yield self._finding("dockerfile-syntax", syntax.message, source.name, syntax.span), None
@@ -151,8 +152,8 @@ class Linter:
                 yield self._internal_error(source.name, Span.point(1), f"rule {rule.id}", error), None
 
     def _dockerfile_finding(self, rule: Rule, problem: Problem, path: str) -> Finding:
-        stage = problem.about if isinstance(problem.about, Stage) else None
-        ref = ObjectRef(None, "Stage", None, stage.name or str(stage.index)) if stage else None
+        stage: Any = problem.about  # a dockerfile.parser.Stage, or None
+        ref = ObjectRef(None, "Stage", None, stage.name or str(stage.index)) if stage is not None else None
         return Finding(rule.id, self.config.setting(rule.id).severity, problem.message, path, problem.span, ref)
 
     def _cross_object(self, objects: list[KubeObject]) -> Iterator[Located]:

@@ -17,13 +17,16 @@ from abc import ABC, abstractmethod
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kubelint.config import Config, ConfigIgnore
-from kubelint.dockerfile.parser import Dockerfile
 from kubelint.findings import Finding, Span
 from kubelint.manifests.objects import KubeObject, as_mapping, get_path
 from kubelint.manifests.yamldoc import Mapping
 from kubelint.registry import all_rules
+
+if TYPE_CHECKING:
+    from kubelint.dockerfile.parser import Dockerfile
 
 ANNOTATION_PREFIX = "ignore.kubelint.io/"
 _COMMENT = re.compile(r"#\s*kubelint:\s*ignore=([\w.,-]+)[ \t]*(.*)$")

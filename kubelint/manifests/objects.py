@@ -240,6 +240,8 @@ def objects_of(yaml_file: YamlFile) -> tuple[list[KubeObject], list[tuple[Span, 
     not_objects: list[tuple[Span, str]] = []
     for document in yaml_file.documents:
         root = document.root
+        if root is None:
+            continue  # an empty document (only `---` or comments): harmless
         if not _looks_like_object(root):
             not_objects.append((document.span, _why_not_object(root)))
             continue

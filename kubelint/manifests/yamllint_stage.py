@@ -30,6 +30,16 @@ def _config(extra_rules_json: str) -> Any:
     return YamlLintConfig(content=json.dumps({"rules": rules}))  # JSON is YAML
 
 
+def yamllint_needed(fast_problems: list[YamlProblem], every_file: bool) -> bool:
+    """Whether yamllint can add to what libyaml found.
+
+    Never past libyaml's nesting limit: yamllint's time grows with the square of the depth (12 s at 5,000).
+    """
+    if any("nesting depth" in problem.message for problem in fast_problems):
+        return False
+    return every_file or bool(fast_problems)
+
+
 def yamllint_problems(text: str, path: str, extra_rules: dict[str, Any]) -> list[YamlProblem]:
     from yamllint import linter
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,6 +16,8 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def _tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("kuar-lab")
     except PackageNotFoundError:

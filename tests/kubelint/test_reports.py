@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from kubelint import Linter
 from kubelint.engine import LintResult
-from kubelint.report import FORMATS
+from kubelint.report import write_report
 from kubelint.report.text import format_finding
 
 MANIFEST = """\
@@ -34,7 +34,7 @@ def render(result: LintResult, name: str, color: bool = False) -> str:
     import io
 
     out = io.StringIO()
-    FORMATS[name](result, out, color)
+    write_report(name, result, out, color)
     return out.getvalue()
 
 
@@ -75,9 +75,7 @@ def test_json_report_follows_the_documented_shape(tmp_path) -> None:
     assert finding["object"] == {"apiVersion": "v1", "kind": "Pod", "namespace": "shop", "name": "api"}
     assert finding["container"] == "api"
     assert document["summary"]["files"] == 1
-    assert document["summary"]["error"] == sum(
-        1 for item in document["findings"] if item["severity"] == "error"
-    )
+    assert document["summary"]["error"] == sum(1 for item in document["findings"] if item["severity"] == "error")
 
 
 def test_github_report_is_workflow_commands(tmp_path) -> None:
@@ -92,9 +90,7 @@ def test_github_report_is_workflow_commands(tmp_path) -> None:
 def assert_no_unknown_properties(model: Any, where: str = "sarif") -> None:
     """sarif-pydantic accepts extra properties; SARIF does not (outside property bags)."""
     if isinstance(model, BaseModel):
-        assert not model.model_extra, (
-            f"{where} has properties SARIF does not define: {sorted(model.model_extra)}"
-        )
+        assert not model.model_extra, f"{where} has properties SARIF does not define: {sorted(model.model_extra)}"
         for name, value in model:
             if name != "properties":
                 assert_no_unknown_properties(value, f"{where}.{name}")

@@ -6,6 +6,8 @@ with a comment line below the offending line, a caret under the expected column:
     image: nginx:latest
 #          ^ mutable-image-tag
 
+A finding at column 1, where no caret fits after the `#`, is marked `#< rule-id`.
+
 Every rule named by a marker must report exactly the marked positions in that file; rules that
 no marker names may report what they like there (a bad fixture often breaks other rules too).
 """
@@ -22,9 +24,10 @@ from tests.conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "kubelint" / "rules"
 GOOD_FIXTURES = FIXTURES / "kubelint" / "good"
-MARKER = re.compile(r"^#(\s*)\^\s+([a-z0-9-]+)\s*$")
-# internal-error has no input that should cause it.
-RULES_WITHOUT_FIXTURE = {"internal-error"}
+MARKER = re.compile(r"^#(?:(\s*)\^|<)\s+([a-z0-9-]+)\s*$")
+# internal-error has no input that should cause it; yaml-style needs yamllint rules from a configuration
+# (tests/kubelint/test_config.py shows it).
+RULES_WITHOUT_FIXTURE = {"internal-error", "yaml-style"}
 
 
 def expected_findings(text: str) -> set[tuple[str, int, int]]:
@@ -35,7 +38,7 @@ def expected_findings(text: str) -> set[tuple[str, int, int]]:
         if match is None:
             code_line = number
             continue
-        column = len(match.group(1)) + 2  # the caret's 1-based column
+        column = 1 if match.group(1) is None else len(match.group(1)) + 2  # the caret's 1-based column
         expected.add((match.group(2), code_line, column))
     return expected
 
