@@ -1,6 +1,6 @@
 """kubelint on the real-world manifests, side by side with a bare YAML parse, checkov, and Python start-up.
 
-    .venv/bin/python bench/kubelint_manifests.py [--corpus DIR] [--peers BIN_DIR] [--repeat N]
+.venv/bin/python bench/kubelint_manifests.py [--corpus DIR] [--peers BIN_DIR] [--repeat N]
 """
 
 from __future__ import annotations

@@ -37,9 +37,7 @@ def median_timing(command: Sequence[str], repeat: int, cwd: str | None = None) -
 
 
 def ratio_line(name: str, ours: Timing, theirs: Timing, goal: str) -> str:
-    return (
-        f"{name:<44} {ours.cpu / theirs.cpu:7.2f}x cpu {ours.wall / theirs.wall:7.2f}x wall   (goal: {goal})"
-    )
+    return f"{name:<44} {ours.cpu / theirs.cpu:7.2f}x cpu {ours.wall / theirs.wall:7.2f}x wall   (goal: {goal})"
 
 
 def which(name: str, folder: str | None) -> str | None:

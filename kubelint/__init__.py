@@ -37,9 +37,7 @@ def _config_for(config: Config | str | Path | None) -> Config:
     return load_config(Path(config))
 
 
-def lint_paths(
-    paths: list[str | Path] | str | Path, config: Config | str | Path | None = None
-) -> list[Finding]:
+def lint_paths(paths: list[str | Path] | str | Path, config: Config | str | Path | None = None) -> list[Finding]:
     """Lint files and folders (recursively); the nearest .kubelint.yaml applies unless config is given."""
     if isinstance(paths, str | Path):
         paths = [paths]

@@ -103,9 +103,7 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.kubelint" in pyproject.read_text(
-            encoding="utf-8", errors="replace"
-        ):
+        if pyproject.is_file() and "[tool.kubelint" in pyproject.read_text(encoding="utf-8", errors="replace"):
             return pyproject
     return None
 
@@ -136,11 +134,7 @@ def _load_pyproject(path: Path, text: str) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     section = data.get("tool", {}).get("kubelint", {})
     header_line = next(
-        (
-            number
-            for number, line in enumerate(text.splitlines(), 1)
-            if line.strip().startswith("[tool.kubelint")
-        ),
+        (number for number, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[tool.kubelint")),
         1,
     )
     return _ConfigReader(str(path), path.parent, lambda _value, _key: Span.point(header_line)).read(section)
@@ -170,9 +164,7 @@ class _ConfigReader:
         config = Config(source=self.source, base_dir=self.base_dir)
         for key in root:
             if key not in _TOP_LEVEL_KEYS:
-                raise self.fail(
-                    root, key, f'unknown setting "{key}"; known settings: {", ".join(_TOP_LEVEL_KEYS)}'
-                )
+                raise self.fail(root, key, f'unknown setting "{key}"; known settings: {", ".join(_TOP_LEVEL_KEYS)}')
         if "fail-on" in root:
             config.fail_on = self._fail_on(root)
         config.settings = self._rules(root.get("rules") or {})
@@ -183,9 +175,7 @@ class _ConfigReader:
             config.yamllint_always = root["yamllint"] == "always"
         rules = root.get("yamllint-rules") or {}
         if not isinstance(rules, dict):
-            raise self.fail(
-                root, "yamllint-rules", "yamllint-rules is a mapping of yamllint rule names to settings"
-            )
+            raise self.fail(root, "yamllint-rules", "yamllint-rules is a mapping of yamllint rule names to settings")
         config.yamllint_rules = self._yamllint_rules(root, rules)
         return config
 
@@ -199,9 +189,7 @@ class _ConfigReader:
         try:
             YamlLintConfig(content=json.dumps({"rules": rules}))
         except (YamlLintConfigError, TypeError, ValueError) as error:
-            raise self.fail(
-                root, "yamllint-rules", f"yamllint does not accept these rules: {error}"
-            ) from None
+            raise self.fail(root, "yamllint-rules", f"yamllint does not accept these rules: {error}") from None
         return dict(rules)
 
     def _raise_root(self) -> Config:
@@ -265,23 +253,17 @@ class _ConfigReader:
             raise ConfigError(f"{self.source}: `ignore` is a list of mappings")
         entry = entries[index]
         if not isinstance(entry, dict):
-            raise self.fail(
-                entries, index, "each ignore entry is a mapping with rules, paths, kinds, names, reason"
-            )
+            raise self.fail(entries, index, "each ignore entry is a mapping with rules, paths, kinds, names, reason")
         for key in entry:
             if key not in _IGNORE_KEYS:
                 raise self.fail(entry, key, f'unknown ignore key "{key}"; use {", ".join(_IGNORE_KEYS)}')
         rules = self._strings(entry, "rules", "rule")
         if not rules:
-            raise self.fail(
-                entries, index, "an ignore entry names the rules it silences (rules: [...] or all)"
-            )
+            raise self.fail(entries, index, "an ignore entry names the rules it silences (rules: [...] or all)")
         known = all_rules()
         for rule_id in rules:
             if rule_id != "all" and rule_id not in known:
-                raise self.fail(
-                    entry, "rules" if "rules" in entry else "rule", f'no rule is named "{rule_id}"'
-                )
+                raise self.fail(entry, "rules" if "rules" in entry else "rule", f'no rule is named "{rule_id}"')
         return ConfigIgnore(
             rules=rules,
             paths=self._strings(entry, "paths", "path"),
@@ -300,6 +282,4 @@ class _ConfigReader:
             return (value,)
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
-        raise self.fail(
-            entry, plural if plural in entry else singular, f"{plural} is a string or a list of strings"
-        )
+        raise self.fail(entry, plural if plural in entry else singular, f"{plural} is a string or a list of strings")

@@ -10,6 +10,7 @@ from typing import Any
 from kubelint.config import Config
 from kubelint.discovery import STDIN, Source, find_sources
 from kubelint.findings import Finding, ObjectRef, Problem, Span
+from kubelint.manifests.kustomize import is_declared_patch
 from kubelint.manifests.objects import KubeObject, holds_objects, objects_of
 from kubelint.manifests.yamldoc import read_yaml
 from kubelint.manifests.yamllint_stage import merge_problems, yamllint_needed, yamllint_problems
@@ -120,15 +121,21 @@ class Linter:
         for span, why in not_objects:
             yield self._finding("invalid-object", why, source.name, span), None
         suppressions.extend(comment_suppressions(source.name, text, next_code_line(text.splitlines())))
+        declared_patch = is_declared_patch(source.path) if source.path != STDIN else False
         for obj in file_objects:
+            obj.declared_patch = declared_patch
             suppressions.extend(annotation_suppressions(obj))
             yield from self._check_object(obj)
         objects.extend(file_objects)
 
     def _check_object(self, obj: KubeObject) -> Iterator[Located]:
+        fragment = obj.is_fragment
         for rule in self.rules_by_scope.get("object", ()):
-            yield from self._run(rule, obj, obj, None)
-        container_rules = self.rules_by_scope.get("container", ())
+            if rule.checks_fragments or not fragment:
+                yield from self._run(rule, obj, obj, None)
+        container_rules = [
+            rule for rule in self.rules_by_scope.get("container", ()) if rule.checks_fragments or not fragment
+        ]
         if container_rules:
             for container in obj.containers():
                 for rule in container_rules:

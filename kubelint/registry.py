@@ -10,7 +10,10 @@ A rule module holds, yamllint-style:
   ``"engine"`` for findings the engine itself reports (there is no check());
 - ``check(target, options)``: a generator of Problem; ``options`` are ``OPTIONS`` merged with the
   user's configuration;
-- optionally ``OPTIONS`` (defaults) and ``ENABLED = False`` for rules that are off by default.
+- optionally ``OPTIONS`` (defaults) and ``ENABLED = False`` for rules that are off by default;
+- ``CHECKS_FRAGMENTS = True`` for object and container rules that judge only what is written (an
+  image tag, a secret value), so they also run on kustomize patches and bases; the others, which
+  report what is missing, skip such fragments (see ``KubeObject.is_fragment``).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Rule:
     check: Callable[[Any, dict[str, Any]], Iterator[Problem]] | None
     options: dict[str, Any] = field(default_factory=dict)
     enabled: bool = True
+    checks_fragments: bool = False
 
     @property
     def summary(self) -> str:
@@ -67,6 +71,7 @@ def _rule_from_module(module: ModuleType) -> Rule:
         check=check,
         options=dict(getattr(module, "OPTIONS", {})),
         enabled=getattr(module, "ENABLED", True),
+        checks_fragments=getattr(module, "CHECKS_FRAGMENTS", False),
     )
 
 

@@ -26,18 +26,13 @@ def explain(rule: Rule) -> str:
         f"Book: {rule.book}",
     ]
     if rule.options:
-        header.append(
-            "Options: " + ", ".join(f"{key} (default {value!r})" for key, value in rule.options.items())
-        )
+        header.append("Options: " + ", ".join(f"{key} (default {value!r})" for key, value in rule.options.items()))
     body = "\n\n".join(f"## {title}\n{text}" for title, text in sections(rule).items())
     return "\n".join(header) + "\n\n" + body + "\n"
 
 
 def rules_table(rules: Iterable[Rule]) -> str:
-    rows = [
-        f"{rule.id:<36} {rule.severity!s:<8} {'on' if rule.enabled else 'off':<4} {rule.summary}"
-        for rule in rules
-    ]
+    rows = [f"{rule.id:<36} {rule.severity!s:<8} {'on' if rule.enabled else 'off':<4} {rule.summary}" for rule in rules]
     return "\n".join([f"{'RULE':<36} {'SEVERITY':<8} {'DEF':<4} SUMMARY", *rows]) + "\n"
 
 

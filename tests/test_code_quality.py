@@ -9,9 +9,7 @@ PACKAGES_AND_TESTS = ["kubelint", "tests", "bench"]
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
+    return subprocess.run([sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def test_ruff_lint() -> None:

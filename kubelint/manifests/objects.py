@@ -21,10 +21,9 @@ _POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "PodTemplate": ("template",),
 }
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+_SELECTOR_REQUIRED = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 # Workloads whose pods run until they are stopped (probes make sense for them).
-LONG_RUNNING_KINDS = frozenset(
-    {"Pod", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet"}
-)
+LONG_RUNNING_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet"})
 CLUSTER_SCOPED_KINDS = frozenset(
     {
         "Namespace",
@@ -93,6 +92,7 @@ class KubeObject:
     kind: str | None
     name: str | None
     namespace: str | None
+    declared_patch: bool = False  # listed as a patch by the kustomization next to it
     _schema_problems: list[Any] | None = field(default=None, repr=False)
 
     @classmethod
@@ -102,9 +102,7 @@ class KubeObject:
         if isinstance(metadata, dict):
             name = _text(metadata.get("name")) or _text(metadata.get("generateName"))
             namespace = _text(metadata.get("namespace"))
-        return cls(
-            path, data, document, _text(data.get("apiVersion")), _text(data.get("kind")), name, namespace
-        )
+        return cls(path, data, document, _text(data.get("apiVersion")), _text(data.get("kind")), name, namespace)
 
     @property
     def ref(self) -> ObjectRef:
@@ -131,6 +129,32 @@ class KubeObject:
     @property
     def annotations(self) -> dict[str, Any]:
         return _string_map(get_path(self.data, "metadata", "annotations"))
+
+    @property
+    def is_controlled(self) -> bool:
+        """Another object (a ReplicaSet, a Job, ...) is marked as the one that manages this one."""
+        references = as_sequence(get_path(self.data, "metadata", "ownerReferences"))
+        return any(isinstance(ref, dict) and ref.get("controller") is True for ref in references)
+
+    @property
+    def is_fragment(self) -> bool:
+        """Part of an object that a tool completes before it is applied: a kustomize patch or base.
+
+        Declared patches are certain. Otherwise: an apps/v1 workload with neither the selector the API
+        requires nor template labels (kustomize's `labels` adds both), or a pod template whose
+        containers name no image, can only be a fragment.
+        """
+        if self.declared_patch:
+            return True
+        if (
+            self.group == "apps"
+            and self.kind in _SELECTOR_REQUIRED
+            and get_path(self.data, "spec", "selector") is None
+            and not self.pod_labels
+        ):
+            return True
+        containers = list(self.containers(("containers",)))
+        return bool(containers) and not any(isinstance(c.data.get("image"), str) for c in containers)
 
     @property
     def is_namespaced(self) -> bool:
@@ -222,11 +246,7 @@ def _string_map(value: Any) -> dict[str, Any]:
 
 
 def _looks_like_object(root: Any) -> bool:
-    return (
-        isinstance(root, Mapping)
-        and isinstance(root.get("kind"), str)
-        and isinstance(root.get("apiVersion"), str)
-    )
+    return isinstance(root, Mapping) and isinstance(root.get("kind"), str) and isinstance(root.get("apiVersion"), str)
 
 
 def holds_objects(yaml_file: YamlFile) -> bool:

@@ -52,6 +52,10 @@ _EXPECTED = {
     "object": "a mapping",
     "array": "a list",
 }
+# Values the quick walk may visit: the largest object seen in the wild (a CRD) holds 35,000.
+_QUICK_WALK_BUDGET = 250_000
+# Strategic merge patch directives (kustomize patches): not fields, and they mark the object as a patch.
+_PATCH_DIRECTIVES = ("$patch", "$retainKeys", "$setElementOrder/", "$deleteFromPrimitiveList/")
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_$-]+")
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off"})
 _INTEGER = re.compile(r"[-+]?[0-9]+")
@@ -69,7 +73,8 @@ class _Schema:
     """One compiled schema; ``classes`` None means any value goes and nothing inside is checked."""
 
     __slots__ = (
-        "classes", "integral", "items", "properties", "required", "strict", "types", "values", "walks_mappings"
+        "classes", "integral", "items", "properties", "required",
+        "strict", "types", "values", "walks_mappings",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -86,9 +91,8 @@ class _Schema:
 
     def finish(self) -> None:
         """Note whether a mapping needs walking at all, once every field is final."""
-        self.walks_mappings = (
-            bool(self.properties) or self.strict or self.values is not None or bool(self.required)
-        )
+        checks_keys = bool(self.properties) or self.strict or self.values is not None
+        self.walks_mappings = checks_keys or bool(self.required)
 
     def set_types(self, names: list[str]) -> None:
         self.types = tuple(name for name in names if name != "null" and name in _CLASSES)
@@ -257,31 +261,63 @@ def _validate(obj: KubeObject) -> list[SchemaProblem]:
     schema = _catalog().kinds.get((group, version, obj.kind))
     if schema is None:
         return []
-    walker = _Walker(f"{obj.kind} ({obj.api_version})")
-    walker.visit(obj.data, schema)
-    walker.problems.sort(key=lambda problem: (problem.span.line, problem.span.column))
-    return walker.problems
+    kind = f"{obj.kind} ({obj.api_version})"
+    try:
+        return _Walker(kind, careful=False).walk(obj.data, schema)
+    except _OverBudget:
+        return _Walker(kind, careful=True).walk(obj.data, schema)
+
+
+class _OverBudget(Exception):
+    """The quick walk visited far more values than any real object holds: aliases multiply it."""
 
 
 class _Walker:
-    """Compares data with a schema; the path of (container, key) pairs says where it is."""
+    """Compares data with a schema; the path of (container, key) pairs says where it is.
 
-    def __init__(self, kind: str) -> None:
+    YAML aliases can share one mapping many times over (a "billion laughs" document shares it
+    exponentially often). Remembering every (value, schema) pair visited makes that harmless but
+    costs a third of the walk, so the quick walk does not remember and gives up after a budget of
+    values; the careful walk then starts again and visits each pair once.
+    """
+
+    def __init__(self, kind: str, careful: bool) -> None:
         self.kind = kind
         self.problems: list[SchemaProblem] = []
         self.path: list[tuple[Mapping | Sequence, Any]] = []
-        # Aliases can share one mapping many times over: each (value, schema) is checked once.
-        self.seen: set[tuple[int, _Schema]] = set()
+        self.seen: set[tuple[int, _Schema]] | None = set() if careful else None
+        self.budget = _QUICK_WALK_BUDGET
+        self.is_patch = False
+        # An aliased value can be met again and again: describe each of its problems once.
+        self.reported: set[tuple[str, int, Any]] = set()
 
-    def visit(self, value: Mapping | Sequence, schema: _Schema) -> None:
-        if value.__class__ is Mapping:
-            if schema.walks_mappings:
-                self.mapping(value, schema)  # type: ignore[arg-type]
-        elif schema.items is not None:
-            self.sequence(value, schema.items)  # type: ignore[arg-type]
+    def result(self) -> list[SchemaProblem]:
+        unique: dict[tuple[str, Span], SchemaProblem] = {}
+        for problem in self.problems:
+            if self.is_patch and problem.kind == "missing-required-field":
+                continue  # a strategic merge patch only holds the fields it changes
+            unique.setdefault((problem.kind, problem.span), problem)  # an aliased value is one problem
+        return sorted(unique.values(), key=lambda problem: (problem.span.line, problem.span.column))
+
+    def walk(self, root: Mapping, schema: _Schema) -> list[SchemaProblem]:
+        if schema.walks_mappings:
+            self.mapping(root, schema)
+        return self.result()
+
+    def first_visit(self, value: Mapping | Sequence, schema: _Schema) -> bool:
+        marker = (id(value), schema)
+        if self.seen is None:
+            return True
+        if marker in self.seen:
+            return False
+        self.seen.add(marker)
+        return True
 
     # mapping() and sequence() run for every node of every object: keep them flat and inlined.
     def mapping(self, mapping: Mapping, schema: _Schema) -> None:
+        self.budget -= len(mapping)
+        if self.budget < 0 and self.seen is None:
+            raise _OverBudget
         properties, values, path, seen = schema.properties, schema.values, self.path, self.seen
         for key, value in mapping.items():
             child = properties.get(key, values)
@@ -297,24 +333,24 @@ class _Walker:
                 if not _is_integral(value, child):
                     self.invalid_type(mapping, key, value, child)
             elif cls is Mapping:
-                pass
-                if child.walks_mappings:
-                    pass
-                    pass
+                if child.walks_mappings and (seen is None or self.first_visit(value, child)):
+                    path.append((mapping, key))
                     self.mapping(value, child)
-                    pass
+                    path.pop()
             elif cls is Sequence:
-                pass
-                if child.items is not None:
-                    pass
-                    pass
-                    self.sequence(value, child.items)
-                    pass
+                inner = child.items
+                if inner is not None and (seen is None or self.first_visit(value, child)):
+                    path.append((mapping, key))
+                    self.sequence(value, inner)
+                    path.pop()
         for name in schema.required:
             if name not in mapping:
                 self.missing_field(mapping, name)
 
     def sequence(self, sequence: Sequence, items: _Schema) -> None:
+        self.budget -= len(sequence)
+        if self.budget < 0 and self.seen is None:
+            raise _OverBudget
         classes, path, seen = items.classes, self.path, self.seen
         if classes is None:
             return
@@ -324,28 +360,36 @@ class _Walker:
                 if not _is_integral(value, items):
                     self.invalid_type(sequence, index, value, items)
             elif cls is Mapping:
-                pass
-                if items.walks_mappings:
-                    pass
-                    pass
+                if items.walks_mappings and (seen is None or self.first_visit(value, items)):
+                    path.append((sequence, index))
                     self.mapping(value, items)
-                    pass
+                    path.pop()
             elif cls is Sequence:
-                pass
-                if items.items is not None:
-                    pass
-                    pass
-                    self.sequence(value, items.items)
-                    pass
+                inner = items.items
+                if inner is not None and (seen is None or self.first_visit(value, items)):
+                    path.append((sequence, index))
+                    self.sequence(value, inner)
+                    path.pop()
 
-    def where(self, last: Any = None) -> str:
-        keys = [key for _, key in self.path]
-        if last is not None:
-            keys.append(last)
-        return _dotted(keys) or "the object"
+    def where(self, container: Mapping | Sequence | None = None, key: Any = None) -> str:
+        """The dotted path of the current value, or of its entry `key` in `container`."""
+        steps = [*self.path, (container, key)] if container is not None else self.path
+        return _dotted(steps) or "the object"
+
+    def first_report(self, kind: str, container: Mapping | Sequence, key: Any) -> bool:
+        marker = (kind, id(container), key)
+        if marker in self.reported:
+            return False
+        self.reported.add(marker)
+        return True
 
     def unknown_field(self, mapping: Mapping, key: Any, properties: dict[str, _Schema]) -> None:
-        field = self.where(key)
+        if isinstance(key, str) and key.startswith(_PATCH_DIRECTIVES):
+            self.is_patch = True
+            return
+        if not self.first_report("unknown-field", mapping, key):
+            return
+        field = self.where(mapping, key)
         suggestion = _closest(str(key), properties)
         if suggestion:
             advice = f"did you mean `{suggestion}`?"
@@ -358,13 +402,18 @@ class _Walker:
         self.problems.append(SchemaProblem("unknown-field", message, mapping.key_span(key)))
 
     def invalid_type(self, container: Mapping | Sequence, key: Any, value: Any, schema: _Schema) -> None:
+        if not self.first_report("invalid-type", container, key):
+            return
         text = _scalar_text(container, key)
         expected = " or ".join(_EXPECTED[name] for name in schema.types) or "empty"
-        message = f"`{self.where(key)}` must be {expected}, got {_describe(value, text)}{_hint(value, text, schema)}"
+        got = _describe(value, text) + _hint(value, text, schema)
+        message = f"`{self.where(container, key)}` must be {expected}, got {got}"
         span = container.value_span(key) if isinstance(container, Mapping) else container.item_span(key)
         self.problems.append(SchemaProblem("invalid-type", message, span))
 
     def missing_field(self, mapping: Mapping, name: str) -> None:
+        if not self.first_report("missing-required-field", mapping, name):
+            return
         where = f"`{self.where()}`" if self.path else self.kind
         message = f"{where} has no `{name}`, which Kubernetes requires; add it"
         holder = self.path[-1] if self.path else None
@@ -377,10 +426,10 @@ def _is_integral(value: Any, schema: _Schema) -> bool:
     return schema.integral and value.__class__ is float and value.is_integer()
 
 
-def _dotted(keys: list[Any]) -> str:
+def _dotted(steps: list[tuple[Any, Any]]) -> str:
     text = ""
-    for key in keys:
-        if isinstance(key, int) and not isinstance(key, bool):
+    for container, key in steps:
+        if isinstance(container, Sequence):
             text += f"[{key}]"
         elif isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
             text += f".{key}" if text else key
@@ -426,15 +475,17 @@ def _hint(value: Any, text: str | None, schema: _Schema) -> str:
     """What to change, for the mistakes YAML makes easy."""
     if isinstance(value, str):
         meant = _unquoted(value)
-        return (
-            "; remove the quotes" if meant is not None and meant.__class__ in (schema.classes or ()) else ""
-        )
+        fits = meant is not None and meant.__class__ in (schema.classes or ())
+        return "; remove the quotes" if fits else ""
     if isinstance(value, bool | int | float) and "string" in schema.types:
         written = text if text is not None else str(value)
         note = " (YAML reads yes/no/on/off as booleans)" if written.lower() in _YAML11_BOOLEANS else ""
         return f"{note}; quote it: {json.dumps(written)}"
     if value is None:
         return "; give it a value or remove the key"
+    in_brackets = isinstance(value, Mapping | Sequence) and getattr(value.node, "flow_style", False)
+    if in_brackets and "string" in schema.types:
+        return "; in YAML, [brackets] and {braces} make a list or a mapping, so quote the value"
     if isinstance(value, Mapping | Sequence) or "object" in schema.types or "array" in schema.types:
         return "; check the indentation and the `-` list markers"
     return ""

@@ -57,7 +57,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.findings import Problem, Severity
-from kubelint.manifests.objects import KubeObject, as_sequence, get_path
+from kubelint.manifests.objects import KubeObject
 
 ID = "bare-pod"
 SEVERITY = Severity.WARNING
@@ -65,18 +65,12 @@ SCOPE = "object"
 BOOK = "Chapter 9, ReplicaSets"
 
 
-def has_controller(obj: KubeObject) -> bool:
-    """True when an ownerReference marks another object as the one that manages this one."""
-    references = as_sequence(get_path(obj.data, "metadata", "ownerReferences"))
-    return any(isinstance(ref, dict) and ref.get("controller") is True for ref in references)
-
-
 def _is_helm_hook(obj: KubeObject) -> bool:
     return "helm.sh/hook" in obj.annotations
 
 
 def check(obj: KubeObject, options: dict[str, Any]) -> Iterator[Problem]:
-    if obj.kind != "Pod" or has_controller(obj) or _is_helm_hook(obj):
+    if obj.kind != "Pod" or obj.is_controlled or _is_helm_hook(obj):
         return
     name = f'pod "{obj.name}"' if obj.name else "this pod"
     if obj.is_long_running:

@@ -65,7 +65,6 @@ from typing import Any
 
 from kubelint.findings import Problem, Severity
 from kubelint.manifests.objects import KubeObject
-from kubelint.rules.bare_pod import has_controller
 
 ID = "bare-replicaset"
 SEVERITY = Severity.INFO
@@ -74,7 +73,7 @@ BOOK = "Chapter 10, Deployments"
 
 
 def check(obj: KubeObject, options: dict[str, Any]) -> Iterator[Problem]:
-    if obj.kind not in ("ReplicaSet", "ReplicationController") or has_controller(obj):
+    if obj.kind not in ("ReplicaSet", "ReplicationController") or obj.is_controlled:
         return
     name = f'{obj.kind} "{obj.name}"' if obj.name else f"this {obj.kind}"
     older = " (the older form of ReplicaSet)" if obj.kind == "ReplicationController" else ""

@@ -56,6 +56,7 @@ from kubelint.manifests.objects import KubeObject
 ID = "deprecated-api-version"
 SEVERITY = Severity.ERROR
 SCOPE = "object"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 4, Common kubectl Commands"
 
 

@@ -36,9 +36,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.dockerfile.parser import Dockerfile, Instruction, expand_variables
+from kubelint.dockerfile.stages import uses_unset_variable, variables_before
 from kubelint.findings import Problem, Severity
-from kubelint.rules.dockerfile_mutable_base_tag import uses_unset_variable
-from kubelint.rules.dockerfile_runs_as_root import variables_before
 
 ID = "dockerfile-add-instead-of-copy"
 SEVERITY = Severity.INFO

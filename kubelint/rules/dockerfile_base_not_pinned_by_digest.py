@@ -38,8 +38,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.dockerfile.parser import Dockerfile
+from kubelint.dockerfile.stages import describe_base, external_base
 from kubelint.findings import Problem, Severity
-from kubelint.rules.dockerfile_mutable_base_tag import describe_base, external_base
 
 ID = "dockerfile-base-not-pinned-by-digest"
 SEVERITY = Severity.INFO

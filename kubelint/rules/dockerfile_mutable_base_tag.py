@@ -37,45 +37,17 @@ or Dependabot propose the updates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from kubelint.dockerfile.parser import Dockerfile, Stage
+from kubelint.dockerfile.stages import BaseImage, describe_base, external_base
 from kubelint.findings import Problem, Severity
-from kubelint.images import ImageRef, parse_image
 
 ID = "dockerfile-mutable-base-tag"
 SEVERITY = Severity.ERROR
 SCOPE = "dockerfile"
 BOOK = "Chapter 2, Creating and Running Containers"
-
-# BuildKit sets these for every build, so a FROM that uses them does not wait for a --build-arg.
-PLATFORM_ARGUMENTS = frozenset(
-    {
-        "BUILDPLATFORM",
-        "BUILDOS",
-        "BUILDARCH",
-        "BUILDVARIANT",
-        "TARGETPLATFORM",
-        "TARGETOS",
-        "TARGETARCH",
-        "TARGETVARIANT",
-    }
-)
-_REFERENCE = re.compile(r"[a-z0-9][A-Za-z0-9._/:@-]*")
-_VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z0-9_]+)(?P<modifier>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
-_DEFAULTING_OPERATORS = (":-", "-", ":=", "=")
-
-
-@dataclass(frozen=True, slots=True)
-class BaseImage:
-    """The registry image a stage starts from, after the build arguments' defaults are filled in."""
-
-    reference: str
-    ref: ImageRef
-    expanded: bool  # the FROM line uses build arguments
 
 
 def check(dockerfile: Dockerfile, options: dict[str, Any]) -> Iterator[Problem]:
@@ -83,49 +55,6 @@ def check(dockerfile: Dockerfile, options: dict[str, Any]) -> Iterator[Problem]:
         base = external_base(dockerfile, stage)
         if base is not None and base.ref.is_mutable:
             yield Problem(_message(stage, base), stage.base_span, about=stage)
-
-
-def external_base(dockerfile: Dockerfile, stage: Stage) -> BaseImage | None:
-    """The image a stage starts from, or None for scratch, an earlier stage or a base we cannot know."""
-    if not stage.base or uses_unset_variable(stage.base, dockerfile.global_args):
-        return None
-    reference = stage.base_expanded.strip()
-    if reference.lower() == "scratch" or earlier_stage(dockerfile, stage) is not None:
-        return None
-    if not _REFERENCE.fullmatch(reference) or reference.endswith((":", "@")):
-        return None
-    ref = parse_image(reference)
-    if ref.is_templated:
-        return None
-    return BaseImage(reference, ref, reference != stage.base)
-
-
-def earlier_stage(dockerfile: Dockerfile, stage: Stage) -> Stage | None:
-    """The stage that `FROM <name>` builds on: BuildKit only looks at stages defined above it."""
-    wanted = stage.base_expanded.strip().lower()
-    return next((other for other in dockerfile.stages[: stage.index] if other.name == wanted), None)
-
-
-def uses_unset_variable(text: str, variables: dict[str, str | None]) -> bool:
-    """Whether text uses a variable without a value, such as a build argument without a default.
-
-    Only the build command knows such a value, so what the text becomes cannot be judged.
-    """
-    for match in _VARIABLE.finditer(text):
-        name = match.group("braced") or match.group("plain")
-        if name in PLATFORM_ARGUMENTS or variables.get(name) is not None:
-            continue
-        if (match.group("modifier") or "").startswith(_DEFAULTING_OPERATORS):
-            continue
-        return True
-    return False
-
-
-def describe_base(stage: Stage, base: BaseImage) -> str:
-    """How a message names the base: as written, plus what the ARG defaults make of it."""
-    if base.expanded:
-        return f'base image "{stage.base}" (which is "{base.reference}" with the ARG defaults)'
-    return f'base image "{base.reference}"'
 
 
 def _message(stage: Stage, base: BaseImage) -> str:

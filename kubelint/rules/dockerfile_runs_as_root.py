@@ -47,9 +47,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kubelint.dockerfile.parser import Dockerfile, Instruction, Stage, expand_variables, key_values
+from kubelint.dockerfile.parser import Dockerfile, Instruction, Stage, expand_variables
+from kubelint.dockerfile.stages import ancestry, uses_unset_variable, variables_before
 from kubelint.findings import Problem, Severity
-from kubelint.rules.dockerfile_mutable_base_tag import earlier_stage, uses_unset_variable
 
 ID = "dockerfile-runs-as-root"
 SEVERITY = Severity.WARNING
@@ -66,7 +66,7 @@ def check(dockerfile: Dockerfile, options: dict[str, Any]) -> Iterator[Problem]:
     if not dockerfile.stages:
         return
     final = dockerfile.stages[-1]
-    chain = _ancestry(dockerfile, final)
+    chain = ancestry(dockerfile, final)
     user = _last_user(chain)
     windows = _is_windows(dockerfile, chain)
     if user is None:
@@ -79,45 +79,6 @@ def check(dockerfile: Dockerfile, options: dict[str, Any]) -> Iterator[Problem]:
     name = value.partition(":")[0].strip().lower()
     if (name in _WINDOWS_ADMINISTRATORS) if windows else _is_root(name):
         yield _root_user(final, user, value, windows)
-
-
-def variables_before(dockerfile: Dockerfile, instruction: Instruction) -> dict[str, str | None]:
-    """The ARG and ENV values in effect at an instruction, from the defaults; None for an unset argument.
-
-    ENV is inherited from the stages this one builds on; ARG is not, except that an ARG without a value
-    takes the default of the global ARG of the same name.
-    """
-    stage = dockerfile.stages[instruction.stage]
-    variables: dict[str, str | None] = {}
-    for ancestor in reversed(_ancestry(dockerfile, stage)[1:]):
-        for earlier in ancestor.instructions:
-            if earlier.keyword == "ENV":
-                _assign(earlier, variables, dockerfile)
-    for earlier in stage.instructions:
-        if earlier is instruction:
-            break
-        if earlier.keyword in ("ARG", "ENV"):
-            _assign(earlier, variables, dockerfile)
-    return variables
-
-
-def _assign(instruction: Instruction, variables: dict[str, str | None], dockerfile: Dockerfile) -> None:
-    for name, value, _ in key_values(instruction):
-        if value is None and instruction.keyword == "ARG":
-            variables[name] = variables.get(name, dockerfile.global_args.get(name))
-        else:
-            variables[name] = expand_variables(value or "", variables, escape=instruction.escape)
-
-
-def _ancestry(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage, then the stage it is built on, and so on up to the one built on an image."""
-    chain = [stage]
-    # A FROM can only name a stage above it, so the walk always ends.
-    parent = earlier_stage(dockerfile, stage)
-    while parent is not None:
-        chain.append(parent)
-        parent = earlier_stage(dockerfile, parent)
-    return chain
 
 
 def _last_user(chain: list[Stage]) -> Instruction | None:

@@ -50,6 +50,7 @@ from kubelint.manifests.yamldoc import Mapping
 ID = "duplicate-env-var"
 SEVERITY = Severity.WARNING
 SCOPE = "container"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 13, ConfigMaps and Secrets"
 
 

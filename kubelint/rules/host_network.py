@@ -65,6 +65,7 @@ from kubelint.manifests.objects import KubeObject
 ID = "host-network"
 SEVERITY = Severity.WARNING
 SCOPE = "object"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 19, Securing Applications in Kubernetes"
 
 # What each field hands over to the pod, and how to do without it.

@@ -58,6 +58,7 @@ from kubelint.manifests.yamldoc import Mapping
 ID = "host-path-volume"
 SEVERITY = Severity.WARNING
 SCOPE = "object"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 19, Securing Applications in Kubernetes"
 
 # Whoever can talk to the container runtime can start any container on the node.

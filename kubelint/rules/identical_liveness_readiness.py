@@ -50,6 +50,7 @@ from kubelint.manifests.yamldoc import Mapping
 ID = "identical-liveness-readiness"
 SEVERITY = Severity.INFO
 SCOPE = "container"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 5, Pods"
 
 _HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")

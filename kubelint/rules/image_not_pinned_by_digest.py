@@ -46,6 +46,7 @@ from kubelint.manifests.objects import Container
 ID = "image-not-pinned-by-digest"
 SEVERITY = Severity.INFO
 SCOPE = "container"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 2, Creating and Running Containers"
 
 # The characters of a real image reference; anything else is a placeholder such as "<your registry>".

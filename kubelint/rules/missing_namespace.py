@@ -14,9 +14,7 @@ they last switched to: a production release can end up in `default`, or a test r
 overwrite the objects of a colleague's namespace. Stating the namespace in the object makes
 the manifest mean the same thing everywhere.
 
-A Deployment, StatefulSet, DaemonSet or ReplicaSet without the `spec.selector` that apps/v1
-requires is taken for a kustomize patch, which matches its target whatever the namespace, and
-is skipped.
+Kustomize patches and bases are skipped: a patch matches its target whatever the namespace.
 
 Tools that set the namespace for you (a kustomize overlay with `namespace:`, `helm install
 --namespace`) make the field redundant; switch the rule off for those paths in the
@@ -54,7 +52,6 @@ from typing import Any
 from kubelint.findings import Problem, Severity, Span
 from kubelint.manifests.objects import KubeObject
 from kubelint.manifests.yamldoc import Mapping
-from kubelint.rules.missing_recommended_labels import is_partial_workload
 
 ID = "missing-namespace"
 SEVERITY = Severity.INFO
@@ -86,7 +83,7 @@ def _needs_namespace(obj: KubeObject) -> bool:
 
 
 def check(obj: KubeObject, options: dict[str, Any]) -> Iterator[Problem]:
-    if obj.kind == "List" or not _needs_namespace(obj) or is_partial_workload(obj):
+    if obj.kind == "List" or not _needs_namespace(obj):
         return
     metadata = obj.metadata
     if metadata is not None and metadata.get("namespace") not in (None, ""):

@@ -12,9 +12,9 @@ PodDisruptionBudget). Objects that are shared by a namespace or a whole cluster 
 objects, ServiceAccount, NetworkPolicy, ResourceQuota, CustomResourceDefinition, custom
 resources...) are left alone: they seldom belong to a single application.
 
-A label whose value is templated (`{{ ... }}`, `${...}`) counts as present. A Deployment,
-StatefulSet, DaemonSet or ReplicaSet without the `spec.selector` that apps/v1 requires is taken
-for a kustomize patch or base (kustomize's `commonLabels` adds labels and selector) and skipped.
+A label whose value is templated (`{{ ... }}`, `${...}`) counts as present. Kustomize patches and
+bases are skipped, as by every rule that reports something missing: kustomize's `labels` adds the
+labels there.
 
 ## Why is this bad?
 *Kubernetes: Up and Running* (chapter 6) presents labels as the way to group and find objects:
@@ -79,16 +79,6 @@ OPTIONS: dict[str, Any] = {
 # Where a workload's `template:` key is, when not directly under `spec`.
 _TEMPLATE_HOLDERS = {"CronJob": ("spec", "jobTemplate", "spec"), "PodTemplate": ()}
 # Workloads whose apps/v1 API requires spec.selector.
-_SELECTOR_REQUIRED = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
-
-
-def is_partial_workload(obj: KubeObject) -> bool:
-    """An apps/* workload without the selector the API requires: a kustomize patch or base, not a whole object.
-
-    kustomize fills such objects in (commonLabels adds labels and the selector, an overlay the
-    namespace), so what they lack is not missing from what gets applied.
-    """
-    return obj.kind in _SELECTOR_REQUIRED and obj.group == "apps" and get_path(obj.data, "spec", "selector") is None
 
 
 def _has_app_label(labels: Any, accepted: list[str]) -> bool:
@@ -153,7 +143,7 @@ def _as_list(value: Any) -> list[str]:
 
 
 def check(obj: KubeObject, options: dict[str, Any]) -> Iterator[Problem]:
-    if obj.kind not in _as_list(options["kinds"]) or is_partial_workload(obj):
+    if obj.kind not in _as_list(options["kinds"]):
         return
     accepted = _as_list(options["labels"])
     yield from _check_object_labels(obj, accepted)

@@ -40,6 +40,7 @@ from kubelint.manifests.objects import Container
 ID = "mutable-image-tag"
 SEVERITY = Severity.ERROR
 SCOPE = "container"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 2, Creating and Running Containers"
 
 

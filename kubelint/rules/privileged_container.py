@@ -55,6 +55,7 @@ from kubelint.manifests.yamldoc import Mapping
 ID = "privileged-container"
 SEVERITY = Severity.WARNING
 SCOPE = "container"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 19, Securing Applications in Kubernetes"
 
 

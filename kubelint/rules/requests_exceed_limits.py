@@ -44,6 +44,7 @@ from kubelint.quantities import parse_quantity
 ID = "requests-exceed-limits"
 SEVERITY = Severity.ERROR
 SCOPE = "container"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 5, Pods"
 
 _LABELS = {"cpu": "CPU", "memory": "memory"}

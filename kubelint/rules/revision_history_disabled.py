@@ -46,6 +46,7 @@ from kubelint.manifests.objects import KubeObject, as_mapping
 ID = "revision-history-disabled"
 SEVERITY = Severity.WARNING
 SCOPE = "object"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 10, Deployments"
 
 _KINDS = ("Deployment", "DaemonSet", "StatefulSet")

@@ -74,6 +74,7 @@ from kubelint.secrets import HIGH, MEDIUM, SecretVerdict, judge_secret
 ID = "secret-in-configmap"
 SEVERITY = Severity.WARNING
 SCOPE = "object"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 13, ConfigMaps and Secrets"
 OPTIONS = {"report-low-confidence": False}
 

@@ -60,6 +60,7 @@ from kubelint.secrets import HIGH, MEDIUM, SecretVerdict, judge_secret
 ID = "secret-in-env-value"
 SEVERITY = Severity.ERROR
 SCOPE = "container"
+CHECKS_FRAGMENTS = True
 BOOK = "Chapter 13, ConfigMaps and Secrets"
 OPTIONS = {"report-low-confidence": False}
 

@@ -11,10 +11,9 @@ ReplicationControllers and Jobs against the labels of their pod template, and fl
 - a Job with a selector but without `manualSelector: true`, whose selector Kubernetes generates itself,
   and a CronJob whose `jobTemplate` sets a selector or `manualSelector: true` at all.
 
-Requirements or labels that hold placeholders (`{{ }}`, `${}`) are not judged, and neither are
-fragments without any container image (kustomize patches). A missing selector is only reported when
-the template has labels: when both are missing, a tool such as kustomize's `labels` is meant to add
-them.
+Requirements or labels that hold placeholders (`{{ }}`, `${}`) are not judged, and kustomize patches
+and bases are skipped. A missing selector is only reported when the template has labels: when both
+are missing, a tool such as kustomize's `labels` is meant to add them.
 
 ## Why is this bad?
 *Kubernetes: Up and Running* (chapters 6 and 9) explains that a controller does not remember the pods
@@ -88,7 +87,7 @@ _JOB_UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
 
 def check(obj: KubeObject, options: dict[str, Any]) -> Iterator[Problem]:
     spec = as_mapping(obj.data.get("spec"))
-    if spec is None or _is_patch(obj):
+    if spec is None:
         return
     if obj.kind in _SET_BASED_KINDS:
         yield from _check_set_based(obj, spec)
@@ -98,11 +97,6 @@ def check(obj: KubeObject, options: dict[str, Any]) -> Iterator[Problem]:
         yield from _check_job(obj, spec)
     elif obj.kind == "CronJob":
         yield from _check_cron_job(obj)
-
-
-def _is_patch(obj: KubeObject) -> bool:
-    """A kustomize patch or other fragment: no container with an image, so never applied as it is."""
-    return not any(isinstance(container.data.get("image"), str) for container in obj.containers(("containers",)))
 
 
 def _template_labels(obj: KubeObject) -> dict[str, Any] | None:

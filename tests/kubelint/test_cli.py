@@ -67,9 +67,7 @@ def test_no_path_lints_the_current_folder_but_not_tool_folders(project: Path) ->
 def test_exit_0_when_nothing_reaches_fail_on(project: Path) -> None:
     assert kubelint("k8s/settings.yaml", cwd=project).returncode == 0
     assert kubelint("--fail-on", "never", "k8s", cwd=project).returncode == 0
-    assert (
-        kubelint("--disable", "mutable-image-tag", "--fail-on", "error", "k8s", cwd=project).returncode == 0
-    )
+    assert kubelint("--disable", "mutable-image-tag", "--fail-on", "error", "k8s", cwd=project).returncode == 0
 
 
 def test_explicit_non_manifest_is_reported_as_info(project: Path) -> None:

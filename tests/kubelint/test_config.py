@@ -77,14 +77,10 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_yamllint_rules_run_yamllint_and_report_yaml_style(tmp_path: Path) -> None:
-    config = load_config(
-        write(tmp_path, ".kubelint.yaml", "yamllint-rules:\n  truthy: {allowed-values: ['true']}\n")
-    )
+    config = load_config(write(tmp_path, ".kubelint.yaml", "yamllint-rules:\n  truthy: {allowed-values: ['true']}\n"))
     text = POD.replace("namespace: b}", "namespace: b, labels: {debug: yes}}")
     findings = lint_text(text, config=config)
-    assert [(f.line, f.column) for f in findings if f.rule == "yaml-style" and "truthy" in f.message] == [
-        (3, 51)
-    ]
+    assert [(f.line, f.column) for f in findings if f.rule == "yaml-style" and "truthy" in f.message] == [(3, 51)]
 
 
 def test_bad_yamllint_rules_are_a_config_error(tmp_path: Path) -> None:

@@ -9,7 +9,10 @@ import pytest
 
 from tests.conftest import ROOT
 
-BAD = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers: [{name: web, image: nginx}]\n"
+BAD = (
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\n"
+    "spec:\n  containers: [{name: web, image: nginx}]\n"
+)
 
 
 def git(*args: str, cwd: Path) -> None:

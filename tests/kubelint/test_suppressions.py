@@ -44,9 +44,7 @@ def test_without_suppression_both_containers_are_reported() -> None:
 
 
 def test_object_annotation_silences_the_rule_for_every_container() -> None:
-    text = deployment(
-        '    ignore.kubelint.io/mutable-image-tag: "demo images, pinned in the release overlay"'
-    )
+    text = deployment('    ignore.kubelint.io/mutable-image-tag: "demo images, pinned in the release overlay"')
     findings = lint_text(text, "web.yaml", config=Config())
     assert rules_at(findings, "mutable-image-tag", "unused-suppression", "suppression-without-reason") == []
 
@@ -67,9 +65,7 @@ def test_annotation_on_the_pod_template_counts_too() -> None:
 
 
 def test_suppression_without_reason_is_a_warning_but_still_suppresses() -> None:
-    findings = lint_text(
-        deployment('    ignore.kubelint.io/mutable-image-tag: ""'), "web.yaml", config=Config()
-    )
+    findings = lint_text(deployment('    ignore.kubelint.io/mutable-image-tag: ""'), "web.yaml", config=Config())
     assert rules_at(findings, "mutable-image-tag", "suppression-without-reason") == [
         ("suppression-without-reason", 7, None)
     ]
@@ -129,9 +125,7 @@ def test_config_ignore_scoped_by_path_kind_and_name(tmp_path: Path) -> None:
         "    kind: StatefulSet\n"
     )
     findings = lint_paths([tmp_path / "legacy", tmp_path / "web.yaml"], config=load_config(config_file))
-    assert sorted({Path(f.path).parent.name for f in findings if f.rule == "mutable-image-tag"}) == [
-        tmp_path.name
-    ]
+    assert sorted({Path(f.path).parent.name for f in findings if f.rule == "mutable-image-tag"}) == [tmp_path.name]
     meta = [(f.rule, f.line, Path(f.path).name) for f in findings if f.path == str(config_file)]
     assert meta == [
         ("suppression-without-reason", 7, ".kubelint.yaml"),
