@@ -137,10 +137,10 @@ def _config(options: argparse.Namespace) -> Config:
 
 
 def _toggle_rules(config: Config, rule_ids: list[str], enabled: bool) -> None:
-    from kubelint.registry import all_rules
+    from kubelint.registry import get_rule
 
     for rule_id in rule_ids:
-        if rule_id not in all_rules():
+        if get_rule(rule_id) is None:
             raise ConfigError(f'no rule is named "{rule_id}"; `kubelint rules` lists them')
         setting = config.setting(rule_id)
         config.settings[rule_id] = RuleSetting(enabled, setting.severity, setting.options)

@@ -21,14 +21,13 @@ ignore:
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kubelint.findings import Severity, Span
 from kubelint.manifests.yamldoc import Mapping, Sequence, read_yaml
-from kubelint.registry import all_rules
+from kubelint.registry import all_rules, get_rule
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 _TOP_LEVEL_KEYS = ("fail-on", "rules", "ignore", "yamllint", "yamllint-rules")
@@ -86,7 +85,9 @@ class Config:
         setting = self.settings.get(rule_id)
         if setting is not None:
             return setting
-        rule = all_rules()[rule_id]
+        rule = get_rule(rule_id)
+        if rule is None:
+            raise KeyError(rule_id)
         return RuleSetting(rule.enabled, rule.severity, rule.options)
 
     def relative_path(self, path: str) -> str:
@@ -128,6 +129,8 @@ def load_config(path: Path | None) -> Config:
 
 
 def _load_pyproject(path: Path, text: str) -> Config:
+    import tomllib  # only projects configured in pyproject.toml pay for it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

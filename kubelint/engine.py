@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from kubelint.config import Config
@@ -14,7 +15,7 @@ from kubelint.manifests.kustomize import is_declared_patch
 from kubelint.manifests.objects import KubeObject, holds_objects, objects_of
 from kubelint.manifests.yamldoc import read_yaml
 from kubelint.manifests.yamllint_stage import merge_problems, yamllint_needed, yamllint_problems
-from kubelint.registry import Rule, all_rules
+from kubelint.registry import Rule, family_rules
 from kubelint.suppressions import (
     Suppression,
     annotation_suppressions,
@@ -42,10 +43,23 @@ class LintResult:
 class Linter:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        enabled = [rule for rule in all_rules().values() if self.config.setting(rule.id).enabled]
-        self.rules_by_scope: dict[str, list[Rule]] = {}
-        for rule in enabled:
-            self.rules_by_scope.setdefault(rule.scope, []).append(rule)
+
+    @cached_property
+    def rules_by_scope(self) -> dict[str, list[Rule]]:
+        """The enabled rules by scope; Dockerfile rules are loaded only when a Dockerfile is linted."""
+        return self._enabled_by_scope(("general", "manifest"))
+
+    @cached_property
+    def dockerfile_rules(self) -> list[Rule]:
+        return self._enabled_by_scope(("dockerfile",)).get("dockerfile", [])
+
+    def _enabled_by_scope(self, families: tuple[str, ...]) -> dict[str, list[Rule]]:
+        by_scope: dict[str, list[Rule]] = {}
+        for family in families:
+            for rule in family_rules(family).values():
+                if self.config.setting(rule.id).enabled:
+                    by_scope.setdefault(rule.scope, []).append(rule)
+        return by_scope
 
     # -- running -------------------------------------------------------------------------------
 
@@ -150,7 +164,7 @@ class Linter:
         for syntax in dockerfile.problems:
             yield self._finding("dockerfile-syntax", syntax.message, source.name, syntax.span), None
         suppressions.extend(comment_suppressions(source.name, text, next_instruction(dockerfile)))
-        for rule in self.rules_by_scope.get("dockerfile", ()):
+        for rule in self.dockerfile_rules:
             assert rule.check is not None
             try:
                 for problem in rule.check(dockerfile, self._options(rule)):

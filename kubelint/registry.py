@@ -1,4 +1,8 @@
-"""The rule registry: every module in kubelint.rules is one rule.
+"""The rule registry: every module under kubelint/rules/ is one rule.
+
+Rules live in three families (sub-packages): ``general`` (suppressions, kubelint's own errors),
+``manifest`` and ``dockerfile``. A family is imported the first time it is needed, so a run
+over manifests alone never loads the Dockerfile machinery.
 
 A rule module holds, yamllint-style:
 
@@ -75,20 +79,37 @@ def _rule_from_module(module: ModuleType) -> Rule:
     )
 
 
+FAMILIES = ("general", "manifest", "dockerfile")
+
+
+@cache
+def family_rules(family: str) -> dict[str, Rule]:
+    """The rules of one family, by id."""
+    package = importlib.import_module(f"kubelint.rules.{family}")
+    rules = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        rule = _rule_from_module(importlib.import_module(f"{package.__name__}.{info.name}"))
+        rules[rule.id] = rule
+    return rules
+
+
 @cache
 def all_rules() -> dict[str, Rule]:
     """Every rule, by id, in alphabetical order."""
-    import kubelint.rules as package
-
-    rules = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        rule = _rule_from_module(module)
-        if rule.id in rules:
-            raise ValueError(f"two rules are named {rule.id}")
-        rules[rule.id] = rule
+    rules: dict[str, Rule] = {}
+    for family in FAMILIES:
+        for rule_id, rule in family_rules(family).items():
+            if rule_id in rules:
+                raise ValueError(f"two rules are named {rule_id}")
+            rules[rule_id] = rule
     return dict(sorted(rules.items()))
 
 
 def get_rule(rule_id: str) -> Rule | None:
-    return all_rules().get(rule_id)
+    """A rule by id, loading only the family its name belongs to."""
+    families = ("dockerfile",) if rule_id.startswith("dockerfile-") else ("general", "manifest")
+    for family in families:
+        rule = family_rules(family).get(rule_id)
+        if rule is not None:
+            return rule
+    return None

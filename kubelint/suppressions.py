@@ -23,7 +23,7 @@ from kubelint.config import Config, ConfigIgnore
 from kubelint.findings import Finding, Span
 from kubelint.manifests.objects import KubeObject, as_mapping, get_path
 from kubelint.manifests.yamldoc import Mapping
-from kubelint.registry import all_rules
+from kubelint.registry import get_rule
 
 if TYPE_CHECKING:
     from kubelint.dockerfile.parser import Dockerfile
@@ -173,7 +173,6 @@ def apply_suppressions(
 
 
 def _about_suppressions(suppressions: list[Suppression], config: Config) -> Iterator[Finding]:
-    known = all_rules()
     for suppression in suppressions:
         if not suppression.reason:
             yield _meta_finding(
@@ -186,7 +185,7 @@ def _about_suppressions(suppressions: list[Suppression], config: Config) -> Iter
         for rule_id in suppression.rules:
             if rule_id in suppression.used or rule_id == "all":
                 continue
-            if rule_id not in known:
+            if get_rule(rule_id) is None:
                 message = f'no rule is named "{rule_id}"; `kubelint rules` lists them'
             elif not config.setting(rule_id).enabled:
                 continue

@@ -128,6 +128,7 @@ class _Compiler:
         self.definitions = definitions
         self.named: dict[str, _Schema] = {}
         self.compiled: list[_Schema] = []
+        self.props_completed = False
 
     def named_schema(self, name: str) -> _Schema:
         schema = self.named.get(name)
@@ -174,9 +175,38 @@ class _Compiler:
             schema.required = tuple(name for name in required if isinstance(name, str))
 
 
-@dataclass(frozen=True)
 class _Catalog:
-    kinds: dict[tuple[str, str, str], _Schema]
+    """The definitions, compiled one kind at a time: a run pays only for the kinds it meets."""
+
+    def __init__(self, definitions: dict[str, Any]) -> None:
+        self.compiler = _Compiler(definitions)
+        self.names: dict[tuple[str, str, str], str] = {}
+        for name, raw in definitions.items():
+            for gvk in raw.get("x-kubernetes-group-version-kind", ()):
+                self.names[(gvk["group"], gvk["version"], gvk["kind"])] = name
+        self.kinds: dict[tuple[str, str, str], _Schema] = {}
+        self.finished = 0
+
+    def kind(self, gvk: tuple[str, str, str]) -> _Schema | None:
+        schema = self.kinds.get(gvk)
+        if schema is None and gvk in self.names:
+            schema = self.kinds[gvk] = self._compile_kind(self.names[gvk])
+        return schema
+
+    def _compile_kind(self, name: str) -> _Schema:
+        compiler = self.compiler
+        schema = compiler.named_schema(name)
+        if "status" in schema.properties:
+            # The server writes status; exported objects carry it, people never author it.
+            schema.properties["status"] = _ANY
+        meta = compiler.named.get(_META)
+        if meta is not None and "managedFields" in meta.properties:
+            meta.properties["managedFields"] = _ANY
+        _complete_schema_props(compiler)
+        for compiled in compiler.compiled[self.finished :]:
+            compiled.finish()
+        self.finished = len(compiler.compiled)
+        return schema
 
 
 def _data_file() -> Path:
@@ -191,23 +221,7 @@ def _data_file() -> Path:
 
 @cache
 def _catalog() -> _Catalog:
-    definitions: dict[str, Any] = json.loads(_data_file().read_text(encoding="utf-8"))["$defs"]
-    compiler = _Compiler(definitions)
-    kinds: dict[tuple[str, str, str], _Schema] = {}
-    for name, raw in definitions.items():
-        schema = compiler.named_schema(name)
-        for gvk in raw.get("x-kubernetes-group-version-kind", ()):
-            kinds[(gvk["group"], gvk["version"], gvk["kind"])] = schema
-            if "status" in schema.properties:
-                # The server writes status; exported objects carry it, people never author it.
-                schema.properties["status"] = _ANY
-    meta = compiler.named.get(_META)
-    if meta is not None and "managedFields" in meta.properties:
-        meta.properties["managedFields"] = _ANY
-    _complete_schema_props(compiler)
-    for compiled in compiler.compiled:
-        compiled.finish()
-    return _Catalog(kinds)
+    return _Catalog(json.loads(_data_file().read_text(encoding="utf-8"))["$defs"])
 
 
 def _complete_schema_props(compiler: _Compiler) -> None:
@@ -218,8 +232,9 @@ def _complete_schema_props(compiler: _Compiler) -> None:
     walker would stop at the first `items:` of every CRD and miss most of it.
     """
     props = compiler.named.get(_EXTENSIONS + "JSONSchemaProps")
-    if props is None or not props.properties:
+    if props is None or not props.properties or compiler.props_completed:
         return
+    compiler.props_completed = True
     string_schema = compiler.new_schema()
     string_schema.set_types(["string"])
     shapes = {
@@ -239,12 +254,12 @@ def _complete_schema_props(compiler: _Compiler) -> None:
 
 def is_known_kind(group: str, version: str, kind: str) -> bool:
     """Whether Kubernetes 1.37 defines this kind (the core group is "")."""
-    return (group, version, kind) in _catalog().kinds
+    return (group, version, kind) in _catalog().names
 
 
 def known_kinds() -> set[tuple[str, str, str]]:
     """Every (group, version, kind) the schemas define."""
-    return set(_catalog().kinds)
+    return set(_catalog().names)
 
 
 def schema_problems(obj: KubeObject) -> list[SchemaProblem]:
@@ -258,7 +273,7 @@ def _validate(obj: KubeObject) -> list[SchemaProblem]:
     if not obj.api_version or not obj.kind:
         return []
     group, _, version = obj.api_version.rpartition("/")
-    schema = _catalog().kinds.get((group, version, obj.kind))
+    schema = _catalog().kind((group, version, obj.kind))
     if schema is None:
         return []
     kind = f"{obj.kind} ({obj.api_version})"

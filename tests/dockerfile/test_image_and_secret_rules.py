@@ -17,7 +17,7 @@ from kubelint.config import RuleSetting
 from kubelint.dockerfile.parser import parse_dockerfile
 from kubelint.findings import Finding, Severity
 from kubelint.registry import all_rules
-from kubelint.rules.dockerfile_secret_file_copied import secret_file_kind
+from kubelint.rules.dockerfile.dockerfile_secret_file_copied import secret_file_kind
 from tests.conftest import FIXTURES
 
 RULES = {

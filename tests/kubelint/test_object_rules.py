@@ -9,7 +9,7 @@ from kubelint import Config
 from kubelint.config import RuleSetting
 from kubelint.findings import Finding
 from kubelint.registry import all_rules
-from kubelint.rules.deprecated_api_version import RETIRED_APIS, retirement_of
+from kubelint.rules.manifest.deprecated_api_version import RETIRED_APIS, retirement_of
 
 OBJECT_RULES = (
     "bare-pod",

@@ -1,0 +1,1 @@
+"""Rules for Dockerfiles (and Containerfiles): base images, secrets, layers, users."""

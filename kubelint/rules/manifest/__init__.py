@@ -1,0 +1,1 @@
+"""Rules for Kubernetes manifests: YAML, objects, and what the objects say to one another."""
