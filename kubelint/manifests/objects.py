@@ -227,6 +227,11 @@ class Container:
         return self.is_init and self.data.get("restartPolicy") == "Always"
 
     @property
+    def runs_until_stopped(self) -> bool:
+        """Regular containers of long-running workloads and native sidecars: those that should never exit."""
+        return self.owner.is_long_running and (self.list_name == "containers" or self.is_sidecar)
+
+    @property
     def span(self) -> Span:
         """Where to point for the container as a whole: its name."""
         return self.data.value_span("name") if "name" in self.data else self.siblings.item_span(self.index)

@@ -56,17 +56,10 @@ BOOK = "Chapter 5, Pods"
 
 
 def check(container: Container, options: dict[str, Any]) -> Iterator[Problem]:
-    if not _runs_until_stopped(container) or container.data.get("livenessProbe") is not None:
+    if not container.runs_until_stopped or container.data.get("livenessProbe") is not None:
         return
     yield Problem(
         f'container "{container.name}" has no liveness probe; add a livenessProbe so the kubelet '
         "restarts it when it hangs (a deadlocked process keeps running, and failing, without one)",
         container.span,
     )
-
-
-def _runs_until_stopped(container: Container) -> bool:
-    """Regular containers of long-running workloads and native sidecars: those that should never exit."""
-    if not container.owner.is_long_running:
-        return False
-    return container.list_name == "containers" or container.is_sidecar

@@ -56,17 +56,10 @@ BOOK = "Chapter 5, Pods"
 
 
 def check(container: Container, options: dict[str, Any]) -> Iterator[Problem]:
-    if not _runs_until_stopped(container) or container.data.get("readinessProbe") is not None:
+    if not container.runs_until_stopped or container.data.get("readinessProbe") is not None:
         return
     yield Problem(
         f'container "{container.name}" has no readiness probe; add a readinessProbe so Services send it '
         "traffic only when it can answer (without one it gets requests while starting or overloaded)",
         container.span,
     )
-
-
-def _runs_until_stopped(container: Container) -> bool:
-    """Regular containers of long-running workloads and native sidecars: those that should never exit."""
-    if not container.owner.is_long_running:
-        return False
-    return container.list_name == "containers" or container.is_sidecar
