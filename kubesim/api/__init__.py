@@ -1,0 +1,1 @@
+"""The Kubernetes API machinery: resources, discovery, OpenAPI, tables, patches, selectors, errors, handlers."""

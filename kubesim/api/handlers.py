@@ -1,0 +1,474 @@
+"""The REST API: routes each request to discovery, OpenAPI, or a verb on a resource, over the shared store."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import datetime
+import json
+import time
+import traceback
+from collections.abc import AsyncIterator
+from typing import Any
+
+import yaml
+
+from kubesim.api import discovery, meta, tables
+from kubesim.api.errors import ApiError, already_exists, bad_request, conflict, not_found
+from kubesim.api.patch import (
+    ApiserverPanic,
+    PatchError,
+    PatchSchema,
+    json_patch,
+    merge_patch,
+    strategic_merge_patch,
+    unsupported_media_type,
+)
+from kubesim.api.resources import Resource, ResourceRegistry
+from kubesim.api.selectors import SelectorError, parse_field_selector, parse_label_selector
+from kubesim.server.http import Request, Response, StreamingResponse
+from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store
+
+JSON = "application/json"
+_PROTOBUF = "application/vnd.kubernetes.protobuf"
+_BOOKMARK_SECONDS = 60.0
+_INITIAL_EVENTS_END = "k8s.io/initial-events-end"
+
+
+def _json(
+    body: Any, status: int = 200, content_type: str = JSON, headers: list[tuple[str, str]] | None = None
+) -> Response:
+    return Response(status, json.dumps(body, separators=(",", ":")).encode(), content_type, headers or [])
+
+
+class Target:
+    """What a resource URL names: the resource, and maybe a namespace, a name and a subresource."""
+
+    def __init__(self, resource: Resource, namespace: str | None, name: str | None, subresource: str | None):
+        self.resource, self.namespace, self.name, self.subresource = resource, namespace, name, subresource
+
+    @property
+    def key(self) -> str:
+        return f"{self.resource.group}/{self.resource.plural}"
+
+    @property
+    def store_namespace(self) -> str:
+        return self.namespace or "" if self.resource.namespaced else ""
+
+
+class Api:
+    def __init__(self, store: Store, registry: ResourceRegistry, openapi: Any, admin_token: str) -> None:
+        self.store, self.registry, self.openapi, self.admin_token = store, registry, openapi, admin_token
+
+    async def handle(self, request: Request) -> Response | StreamingResponse:
+        try:
+            if request.path in ("/healthz", "/livez", "/readyz"):
+                return Response(200, b"ok", "text/plain")
+            self._authenticate(request)
+            return await self._route(request)
+        except ApiError as error:
+            return _json(error.status(), error.code)
+        except Exception as error:  # a bug of ours answers 500 and the server keeps serving
+            traceback.print_exc()
+            failure = ApiError(500, "InternalError", f"Internal error occurred: {type(error).__name__}: {error}")
+            return _json(failure.status(), 500)
+
+    def _authenticate(self, request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        if header != f"Bearer {self.admin_token}":
+            raise ApiError(401, "Unauthorized", "Unauthorized")
+
+    async def _route(self, request: Request) -> Response | StreamingResponse:
+        path = request.path.rstrip("/") or "/"
+        parts = [part for part in path.split("/") if part]
+        if path == "/version":
+            return _json(discovery.version_info())
+        if parts[:1] == ["openapi"]:
+            return self._openapi(request, parts[1:])
+        if parts == ["api"] or parts == ["apis"]:
+            return self._discovery_root(request, parts[0])
+        if parts[:1] == ["api"] and len(parts) >= 2:
+            return await self._group_version(request, "", parts[1], parts[2:])
+        if parts[:1] == ["apis"] and len(parts) >= 3:
+            return await self._group_version(request, parts[1], parts[2], parts[3:])
+        if parts[:1] == ["apis"] and len(parts) == 2:
+            return self._group(parts[1])
+        raise ApiError(404, "NotFound", "the server could not find the requested resource")
+
+    # -- discovery and OpenAPI -----------------------------------------------------------------------
+
+    def _discovery_root(self, request: Request, root: str) -> Response:
+        try:
+            version, content_type = discovery.negotiate_discovery(request.headers.get("accept", ""))
+        except discovery.NotAcceptableError as error:
+            raise ApiError(406, "NotAcceptable", str(error)) from None
+        if version is not None:
+            return _json(
+                discovery.aggregated(self.registry, "core" if root == "api" else "apis", version), 200, content_type
+            )
+        if root == "api":
+            return _json(discovery.core_versions())
+        return _json(discovery.group_list(self.registry))
+
+    def _group(self, group: str) -> Response:
+        for item in discovery.group_list(self.registry)["groups"]:
+            if item["name"] == group:
+                return _json({"kind": "APIGroup", "apiVersion": "v1", **{k: v for k, v in item.items() if k != "kind"}})
+        raise ApiError(404, "NotFound", "the server could not find the requested resource")
+
+    def _openapi(self, request: Request, parts: list[str]) -> Response:
+        if parts == ["v2"]:
+            body, content_type = self.openapi.v2_response(request.headers.get("accept", ""))
+            return Response(200, body, content_type)
+        if parts == ["v3"]:
+            return _json(self.openapi.v3_index())
+        if parts[:1] == ["v3"] and len(parts) >= 3:
+            group, version = ("", parts[2]) if parts[1] == "api" else (parts[2], parts[3] if len(parts) > 3 else "")
+            body, digest = self.openapi.v3_document(group, version)
+            cache = "public, immutable, max-age=31536000" if request.arg("hash") == digest else "no-cache, private"
+            return Response(200, body, JSON, [("Cache-Control", cache), ("Etag", f'"{digest}"')])
+        raise ApiError(404, "NotFound", "the server could not find the requested resource")
+
+    # -- resources -----------------------------------------------------------------------------------
+
+    async def _group_version(
+        self, request: Request, group: str, version: str, rest: list[str]
+    ) -> Response | StreamingResponse:
+        if not rest:
+            try:
+                return _json(discovery.resource_list(self.registry, group, version))
+            except LookupError:
+                raise ApiError(404, "NotFound", "the server could not find the requested resource") from None
+        watch_prefix = rest[0] == "watch"
+        target = self._target(group, version, rest[1:] if watch_prefix else rest)
+        watching = watch_prefix or request.arg("watch") in ("true", "1")
+        method = request.method
+        if method == "GET":
+            if target.name is None:
+                return self._watch(request, target) if watching else self._list(request, target)
+            return self._get(request, target)
+        if method == "POST":
+            return self._create(request, target)
+        if method == "PUT":
+            return self._update(request, target)
+        if method == "PATCH":
+            return self._patch(request, target)
+        if method == "DELETE":
+            return self._delete(request, target) if target.name else self._delete_collection(request, target)
+        raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+    def _target(self, group: str, version: str, rest: list[str]) -> Target:
+        namespace = None
+        if len(rest) >= 3 and rest[0] == "namespaces":
+            namespace, rest = rest[1], rest[2:]
+        resource = self.registry.by_plural(group, version, rest[0]) if rest else None
+        if resource is None:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        name = rest[1] if len(rest) > 1 else None
+        subresource = rest[2] if len(rest) > 2 else None
+        if subresource is not None and subresource not in resource.subresources:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        if not resource.namespaced:
+            namespace = None
+        return Target(resource, namespace, name, subresource)
+
+    def _get(self, request: Request, target: Target) -> Response:
+        obj = self._existing(target)
+        if _wants_table(request):
+            return self._table(request, target, [obj], listing=False)
+        return _json(obj)
+
+    def _existing(self, target: Target) -> dict[str, Any]:
+        assert target.name is not None
+        obj = self.store.get(target.key, target.store_namespace, target.name)
+        if obj is None:
+            raise not_found(target.resource.plural, target.name, target.resource.group)
+        return obj
+
+    def _selected(self, request: Request, target: Target) -> list[dict[str, Any]]:
+        items = self.store.list(target.key, target.namespace if target.resource.namespaced else None)
+        try:
+            labels = parse_label_selector(request.arg("labelSelector") or "")
+            fields = parse_field_selector(request.arg("fieldSelector") or "").for_resource(
+                target.resource.group, target.resource.plural
+            )
+        except SelectorError as error:
+            raise bad_request(str(error)) from None
+        return [
+            item
+            for item in items
+            if labels.matches(item.get("metadata", {}).get("labels") or {}) and fields.matches(item)
+        ]
+
+    def _list(self, request: Request, target: Target) -> Response:
+        items = self._selected(request, target)
+        items, next_token = _page(items, request.arg("limit"), request.arg("continue"))
+        list_meta: dict[str, Any] = {"resourceVersion": str(self.store.rv)}
+        if next_token:
+            list_meta["continue"] = next_token
+            list_meta["remainingItemCount"] = 0
+        if _wants_table(request):
+            response = self._table(request, target, items)
+            return response
+        resource = target.resource
+        body = {
+            "kind": resource.list_kind_name,
+            "apiVersion": resource.api_version,
+            "metadata": list_meta,
+            "items": items,
+        }
+        return _json(body)
+
+    def _table(self, request: Request, target: Target, items: list[dict[str, Any]], listing: bool = True) -> Response:
+        body = tables.table(
+            (target.resource.group, target.resource.kind),
+            items,
+            include_object=request.arg("includeObject") or "Metadata",
+            now=datetime.datetime.now(datetime.UTC),
+            listing=listing,
+        )
+        body.setdefault("metadata", {})["resourceVersion"] = str(self.store.rv)
+        return _json(body, 200, "application/json;as=Table;v=v1;g=meta.k8s.io")
+
+    # -- writes --------------------------------------------------------------------------------------
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        content_type = request.headers.get("content-type", JSON).split(";")[0].strip()
+        try:
+            if content_type == _PROTOBUF:
+                from kubesim.api.protobuf import ProtobufError, decode_object
+
+                try:
+                    return decode_object(request.body)
+                except ProtobufError as error:
+                    raise bad_request(str(error)) from None
+            if content_type in ("application/yaml", "application/apply-patch+yaml"):
+                data = yaml.safe_load(request.body)
+            else:
+                data = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise bad_request(f"error decoding request body: {error}") from None
+        if not isinstance(data, dict):
+            raise bad_request("the request body is not a JSON object")
+        return data
+
+    def _create(self, request: Request, target: Target) -> Response:
+        if target.name is not None:
+            raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        resource = target.resource
+        obj = self._body(request)
+        self._check_kind(obj, resource)
+        body_namespace = (obj.get("metadata") or {}).get("namespace")
+        if resource.namespaced and body_namespace and target.namespace and body_namespace != target.namespace:
+            raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
+        namespace = target.namespace or body_namespace or "default" if resource.namespaced else None
+        if namespace is not None and self.store.get("/namespaces", "", namespace) is None:
+            raise not_found("namespaces", namespace)
+        meta.prepare_create(obj, resource.kind, "status" in resource.subresources, namespace)
+        name = obj["metadata"].get("name")
+        if not name:
+            raise _name_required(resource)
+        if request.arg("dryRun") == "All":
+            return _json(obj, 201)
+        try:
+            stored = self.store.create(target.key, namespace or "", name, obj)
+        except AlreadyExists:
+            raise already_exists(resource.plural, name, resource.group) from None
+        return _json(stored, 201)
+
+    def _update(self, request: Request, target: Target) -> Response:
+        old = self._existing(target)
+        new = self._body(request)
+        self._check_kind(new, target.resource)
+        expected = (new.get("metadata") or {}).get("resourceVersion")
+        return self._store_update(request, target, old, new, expected)
+
+    def _store_update(
+        self, request: Request, target: Target, old: dict[str, Any], new: dict[str, Any], expected: str | None
+    ) -> Response:
+        resource = target.resource
+        assert target.name is not None
+        if target.subresource == "status":
+            new = meta.prepare_status_update(old, new)
+        else:
+            meta.prepare_update(old, new, resource.kind, "status" in resource.subresources)
+        new.setdefault("apiVersion", resource.api_version)
+        new.setdefault("kind", resource.kind)
+        new["metadata"]["name"] = target.name
+        if request.arg("dryRun") == "All":
+            return _json(new)
+        if new == old:
+            return _json(old)
+        try:
+            return _json(self.store.update(target.key, target.store_namespace, target.name, new, expected))
+        except Conflict:
+            raise conflict(resource.plural, target.name, resource.group) from None
+
+    def _patch(self, request: Request, target: Target) -> Response:
+        old = self._existing(target)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        try:
+            patch = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise bad_request(f"error decoding patch: {error}") from None
+        resource = target.resource
+        try:
+            if content_type == "application/json-patch+json":
+                new = json_patch(old, patch)
+            elif content_type == "application/merge-patch+json":
+                new = merge_patch(old, patch)
+            elif content_type == "application/strategic-merge-patch+json":
+                schema = PatchSchema.for_kind(resource.group, resource.version, resource.kind)
+                if schema is None:
+                    raise unsupported_media_type(_CUSTOM_PATCH_TYPES)
+                new = strategic_merge_patch(old, patch, schema)
+            else:
+                raise unsupported_media_type(_PATCH_TYPES)
+        except ApiserverPanic as panic:
+            return Response(500, panic.message.encode(), "text/plain")
+        except PatchError as error:
+            raise ApiError(error.status, error.reason, error.message, error.details) from None
+        expected = (patch.get("metadata") or {}).get("resourceVersion") if isinstance(patch, dict) else None
+        return self._store_update(request, target, old, copy.deepcopy(new), expected)
+
+    def _delete(self, request: Request, target: Target) -> Response:
+        resource = target.resource
+        assert target.name is not None
+        current = self._existing(target)
+        if request.arg("dryRun") == "All":
+            return _json(current)
+        if current["metadata"].get("finalizers"):
+            marked = copy.deepcopy(current)
+            marked["metadata"].setdefault("deletionTimestamp", meta.now())
+            marked["metadata"].setdefault("deletionGracePeriodSeconds", 0)
+            return _json(self.store.update(target.key, target.store_namespace, target.name, marked))
+        try:
+            deleted = self.store.delete(target.key, target.store_namespace, target.name)
+        except NotFound:
+            raise not_found(resource.plural, target.name, resource.group) from None
+        return _json(deleted)
+
+    def _delete_collection(self, request: Request, target: Target) -> Response:
+        items = self._selected(request, target)
+        for item in items:
+            self.store.delete(target.key, target.store_namespace, item["metadata"]["name"])
+        resource = target.resource
+        return _json(
+            {
+                "kind": resource.list_kind_name,
+                "apiVersion": resource.api_version,
+                "metadata": {"resourceVersion": str(self.store.rv)},
+                "items": items,
+            }
+        )
+
+    @staticmethod
+    def _check_kind(obj: dict[str, Any], resource: Resource) -> None:
+        kind, api_version = obj.get("kind"), obj.get("apiVersion")
+        if (kind and kind != resource.kind) or (api_version and api_version != resource.api_version):
+            if api_version and api_version != resource.api_version:
+                expected = resource.api_version
+                raise bad_request(
+                    f"the API version in the data ({api_version}) does not match the expected API version ({expected})"
+                )
+            raise bad_request(f"the kind in the data ({kind}) does not match the expected kind ({resource.kind})")
+        obj["kind"], obj["apiVersion"] = resource.kind, resource.api_version
+
+    # -- watch ---------------------------------------------------------------------------------------
+
+    def _watch(self, request: Request, target: Target) -> StreamingResponse:
+        try:
+            labels = parse_label_selector(request.arg("labelSelector") or "")
+            fields = parse_field_selector(request.arg("fieldSelector") or "").for_resource(
+                target.resource.group, target.resource.plural
+            )
+        except SelectorError as error:
+            raise bad_request(str(error)) from None
+        rv_text = request.arg("resourceVersion") or ""
+        initial = request.arg("sendInitialEvents") == "true" or rv_text in ("", "0")
+        since = None if initial else int(rv_text) if rv_text.isdigit() else None
+        namespace = target.namespace if target.resource.namespaced else None
+        try:
+            watcher = self.store.watch(target.key, namespace, since)
+        except Expired:
+            raise ApiError(410, "Expired", f"too old resource version: {rv_text} ({self.store.oldest_rv})") from None
+        existing = self.store.list(target.key, namespace) if initial else []
+        timeout = float(request.arg("timeoutSeconds") or 1800)
+        as_table = _wants_table(request)
+        bookmarks = request.arg("allowWatchBookmarks") == "true"
+
+        def matches(obj: dict[str, Any]) -> bool:
+            return labels.matches(obj.get("metadata", {}).get("labels") or {}) and fields.matches(obj)
+
+        def encode(kind: str, obj: dict[str, Any]) -> bytes:
+            if as_table and kind != BOOKMARK:
+                obj = json.loads(self._table(request, target, [obj]).body)
+            return json.dumps({"type": kind, "object": obj}, separators=(",", ":")).encode() + b"\n"
+
+        async def events() -> AsyncIterator[bytes]:
+            deadline = time.monotonic() + timeout
+            try:
+                for obj in existing:
+                    if matches(obj):
+                        yield encode(ADDED, obj)
+                if request.arg("sendInitialEvents") == "true" and bookmarks:
+                    yield encode(BOOKMARK, self._bookmark(target, initial_end=True))
+                while (left := deadline - time.monotonic()) > 0:
+                    try:
+                        event: Event = await asyncio.wait_for(watcher.queue.get(), min(left, _BOOKMARK_SECONDS))
+                    except TimeoutError:
+                        if bookmarks:
+                            yield encode(BOOKMARK, self._bookmark(target))
+                        continue
+                    if matches(event.object):
+                        yield encode(event.type, event.object)
+            finally:
+                self.store.unwatch(watcher)
+
+        return StreamingResponse(200, events(), JSON)
+
+    def _bookmark(self, target: Target, initial_end: bool = False) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"resourceVersion": str(self.store.rv)}
+        if initial_end:
+            metadata["annotations"] = {_INITIAL_EVENTS_END: "true"}
+        return {"kind": target.resource.kind, "apiVersion": target.resource.api_version, "metadata": metadata}
+
+
+_CUSTOM_PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml")
+_PATCH_TYPES = (*_CUSTOM_PATCH_TYPES, "application/strategic-merge-patch+json")
+
+
+def _wants_table(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "as=Table" in accept
+
+
+def _name_required(resource: Resource) -> ApiError:
+    from kubesim.api.errors import invalid
+
+    return invalid(
+        resource.kind,
+        "",
+        resource.group,
+        [("metadata.name", "FieldValueRequired", "Required value: name or generateName is required")],
+    )
+
+
+def _page(
+    items: list[dict[str, Any]], limit_text: str | None, token: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    start = 0
+    if token:
+        try:
+            start = int(base64.urlsafe_b64decode(token.encode()).decode())
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(
+                410, "Expired", "The provided continue parameter is too old to display a consistent list result."
+            ) from None
+    limit = int(limit_text) if limit_text and limit_text.isdigit() and int(limit_text) > 0 else None
+    if limit is None:
+        return items[start:], None
+    end = start + limit
+    next_token = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
+    return items[start:end], next_token

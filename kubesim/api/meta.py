@@ -1,0 +1,96 @@
+"""Object metadata the server owns: names from generateName, uid, timestamps, generation, status rules."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import secrets
+import uuid
+from typing import Any
+
+# The alphabet Kubernetes uses for generated name suffixes: no vowels, no look-alike characters.
+_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+# Kinds whose spec changes bump metadata.generation (every kind with a spec the controllers act on).
+_GENERATION_KINDS = frozenset(
+    {
+        "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "ReplicationController",
+        "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "NetworkPolicy", "CustomResourceDefinition",
+        "Pod",
+    }
+)  # fmt: skip
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def generated_name(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(_SUFFIX_ALPHABET) for _ in range(5))
+
+
+def prepare_create(obj: dict[str, Any], kind: str, has_status: bool, namespace: str | None) -> dict[str, Any]:
+    metadata = obj.setdefault("metadata", {})
+    if not metadata.get("name") and metadata.get("generateName"):
+        metadata["name"] = generated_name(metadata["generateName"])
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    else:
+        metadata.pop("namespace", None)
+    metadata["uid"] = str(uuid.uuid4())
+    metadata["creationTimestamp"] = now()
+    for server_field in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
+        metadata.pop(server_field, None)
+    if kind in _GENERATION_KINDS or kind not in _BUILT_IN_KINDS:
+        metadata["generation"] = 1
+    if has_status:
+        obj.pop("status", None)  # status is the controllers' to write, through the status subresource
+    return obj
+
+
+def prepare_update(old: dict[str, Any], new: dict[str, Any], kind: str, has_status: bool) -> dict[str, Any]:
+    """A whole-object update: what the server owns stays; status stays too where a subresource owns it."""
+    metadata = new.setdefault("metadata", {})
+    old_metadata = old.get("metadata", {})
+    for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace"):
+        if owned in old_metadata:
+            metadata[owned] = old_metadata[owned]
+        else:
+            metadata.pop(owned, None)
+    if has_status:
+        if "status" in old:
+            new["status"] = copy.deepcopy(old["status"])
+        else:
+            new.pop("status", None)
+    if "generation" in old_metadata:
+        changed = _spec_of(old) != _spec_of(new)
+        metadata["generation"] = old_metadata["generation"] + (1 if changed else 0)
+    return new
+
+
+def prepare_status_update(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Through the status subresource only status changes; everything else is the old object's."""
+    updated = copy.deepcopy(old)
+    if "status" in new:
+        updated["status"] = new["status"]
+    else:
+        updated.pop("status", None)
+    return updated
+
+
+def _spec_of(obj: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in obj.items() if key not in ("metadata", "status")}
+
+
+_BUILT_IN_KINDS = frozenset(
+    {
+        "Pod", "Service", "ConfigMap", "Secret", "Namespace", "Node", "Event", "Endpoints", "ServiceAccount",
+        "PersistentVolume", "PersistentVolumeClaim", "LimitRange", "ResourceQuota", "PodTemplate", "Binding",
+        "ComponentStatus", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "StorageClass", "Lease",
+        "EndpointSlice", "PriorityClass", "RuntimeClass", "IngressClass", "CSIDriver", "CSINode",
+        "VolumeAttachment", "CertificateSigningRequest", "APIService", "FlowSchema", "PriorityLevelConfiguration",
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding", "TokenReview", "SelfSubjectReview", "SelfSubjectAccessReview",
+        "SelfSubjectRulesReview", "SubjectAccessReview", "LocalSubjectAccessReview",
+        *_GENERATION_KINDS,
+    }
+)  # fmt: skip

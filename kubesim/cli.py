@@ -1,0 +1,115 @@
+"""The `kubesim` command.
+
+    kubesim serve --data-dir DIR [--port N] [--nodes N]   run in the foreground (SIGTERM stops it)
+    kubesim up | down | status | reset                     run it in the background for the notebooks
+
+The background cluster keeps its data in $KUBESIM_HOME (default ~/.local/share/kubesim).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+START_TIMEOUT = 60.0
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("KUBESIM_HOME", Path.home() / ".local" / "share" / "kubesim"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kubesim", description="An embedded Kubernetes API server for learning.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run in the foreground")
+    serve.add_argument("--data-dir", type=Path, required=True, help="where the store, certificates and kubeconfig live")
+    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    serve.add_argument("--nodes", type=int, default=2, help="worker nodes besides the control plane (default: 2)")
+    for name, text in (("up", "start in the background"), ("down", "stop the background cluster"),
+                       ("status", "say whether it runs"), ("reset", "stop it and delete its data")):  # fmt: skip
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--data-dir", type=Path, default=default_home())
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(args.data_dir, args.port, args.nodes)
+    return {"up": _up, "down": _down, "status": _status, "reset": _reset}[args.command](args.data_dir)
+
+
+def _serve(data_dir: Path, port: int, nodes: int) -> int:
+    from kubesim.server.app import serve
+
+    if nodes < 0:
+        print("kubesim: --nodes takes 0 or more", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(data_dir, port, nodes))
+    except OSError as error:
+        print(f"kubesim: cannot serve on 127.0.0.1:{port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _pid(data_dir: Path) -> int | None:
+    try:
+        pid = int((data_dir / "kubesim.pid").read_text())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def _up(data_dir: Path) -> int:
+    if _pid(data_dir) is not None and (data_dir / "kubeconfig").exists():
+        print(data_dir / "kubeconfig")
+        return 0
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = open(data_dir / "kubesim.log", "ab")  # noqa: SIM115 - handed to the child process
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kubesim", "serve", "--data-dir", str(data_dir)],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    (data_dir / "kubesim.pid").write_text(str(process.pid))
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if (data_dir / "kubeconfig").exists():
+            print(data_dir / "kubeconfig")
+            return 0
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    print(f"kubesim: it did not start; see {data_dir / 'kubesim.log'}", file=sys.stderr)
+    return 1
+
+
+def _down(data_dir: Path) -> int:
+    pid = _pid(data_dir)
+    if pid is None:
+        return 0
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while _pid(data_dir) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (data_dir / "kubesim.pid").unlink(missing_ok=True)
+    return 0
+
+
+def _status(data_dir: Path) -> int:
+    pid = _pid(data_dir)
+    if pid is None:
+        print("kubesim is not running")
+        return 1
+    print(f"kubesim is running (pid {pid}); KUBECONFIG={data_dir / 'kubeconfig'}")
+    return 0
+
+
+def _reset(data_dir: Path) -> int:
+    _down(data_dir)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return 0

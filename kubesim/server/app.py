@@ -1,0 +1,63 @@
+"""One kubesim process: the store in the data dir, the API, HTTPS on 127.0.0.1, the kubeconfig."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import signal
+from pathlib import Path
+from typing import Any
+
+from kubesim.api.errors import ApiError
+from kubesim.api.handlers import Api
+from kubesim.api.openapi import OpenAPI
+from kubesim.api.resources import ResourceRegistry
+from kubesim.server.http import Response, start_server
+from kubesim.server.kubeconfig import write_kubeconfig
+from kubesim.server.tls import ensure_certificates
+from kubesim.store.bootstrap import bootstrap
+from kubesim.store.store import Store
+
+HOST = "127.0.0.1"
+
+
+def _admin_token(data_dir: Path) -> str:
+    path = data_dir / "admin-token"
+    if path.exists():
+        return path.read_text().strip()
+    token = secrets.token_urlsafe(32)
+    path.touch(mode=0o600)
+    path.write_text(token)
+    return token
+
+
+def _too_large(size: int) -> Response:
+    error = ApiError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728")
+    return Response(413, json.dumps(error.status()).encode())
+
+
+async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM or SIGINT; the kubeconfig appears once requests are accepted."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    certificates = ensure_certificates(data_dir)
+    token = _admin_token(data_dir)
+    store = Store(data_dir / "kubesim.db")
+    registry = ResourceRegistry()
+    bootstrap(store, workers=nodes)
+    api = Api(store, registry, OpenAPI(registry), token)
+    server = await start_server(api.handle, _too_large, HOST, port, certificates.server_context())
+    bound: Any = server.sockets[0].getsockname()
+    write_kubeconfig(data_dir / "kubeconfig", f"https://{HOST}:{bound[1]}", certificates.ca_cert, token)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        store.close()
+        (data_dir / "kubeconfig").unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""The shared, watchable store: objects by resource, namespace and name, with resource versions."""

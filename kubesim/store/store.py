@@ -1,0 +1,199 @@
+"""Objects in memory for speed, in SQLite for durability, with a watch history for resumable watches.
+
+Every write takes the next cluster-wide resourceVersion, is committed to SQLite before it is
+acknowledged (WAL mode: an acknowledged write survives `kill -9`), and is then offered to the
+watchers. Reads are served from memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ADDED, MODIFIED, DELETED, BOOKMARK = "ADDED", "MODIFIED", "DELETED", "BOOKMARK"
+HISTORY = 20_000  # watch events kept for resuming; older resourceVersions get 410 Gone
+
+Key = tuple[str, str, str]  # (resource key such as "apps/deployments", namespace or "", name)
+
+
+class Conflict(Exception):
+    """The object changed since the resourceVersion the writer read."""
+
+
+class AlreadyExists(Exception):
+    pass
+
+
+class NotFound(Exception):
+    pass
+
+
+class Expired(Exception):
+    """A watch asked to resume from a resourceVersion older than the history."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    type: str
+    resource: str
+    namespace: str
+    name: str
+    object: dict[str, Any]
+    rv: int
+
+
+@dataclass(eq=False)
+class Watcher:
+    resource: str
+    namespace: str | None
+    queue: asyncio.Queue[Event] = field(default_factory=asyncio.Queue)
+
+    def wants(self, event: Event) -> bool:
+        return event.resource == self.resource and (self.namespace is None or self.namespace == event.namespace)
+
+
+class Store:
+    def __init__(self, path: Path | None) -> None:
+        self.db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        self.history: deque[Event] = deque(maxlen=HISTORY)
+        self.watchers: set[Watcher] = set()
+        self.rv = 0
+        self.oldest_rv = 0
+        self._load()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        return self.objects.get(resource, {}).get((namespace, name))
+
+    def list(self, resource: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        items = self.objects.get(resource, {})
+        if namespace is None:
+            return [items[key] for key in sorted(items)]
+        return [items[key] for key in sorted(items) if key[0] == namespace]
+
+    def resources(self) -> Iterator[str]:
+        return iter(list(self.objects))
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def create(self, resource: str, namespace: str, name: str, obj: dict[str, Any]) -> dict[str, Any]:
+        if self.get(resource, namespace, name) is not None:
+            raise AlreadyExists(name)
+        return self._write(ADDED, resource, namespace, name, obj)
+
+    def update(
+        self, resource: str, namespace: str, name: str, obj: dict[str, Any], expected_rv: str | None = None
+    ) -> dict[str, Any]:
+        current = self.get(resource, namespace, name)
+        if current is None:
+            raise NotFound(name)
+        if expected_rv and expected_rv != current["metadata"]["resourceVersion"]:
+            raise Conflict(name)
+        return self._write(MODIFIED, resource, namespace, name, obj)
+
+    def delete(self, resource: str, namespace: str, name: str, expected_rv: str | None = None) -> dict[str, Any]:
+        current = self.get(resource, namespace, name)
+        if current is None:
+            raise NotFound(name)
+        if expected_rv and expected_rv != current["metadata"]["resourceVersion"]:
+            raise Conflict(name)
+        return self._write(DELETED, resource, namespace, name, current)
+
+    def _write(self, kind: str, resource: str, namespace: str, name: str, obj: dict[str, Any]) -> dict[str, Any]:
+        rv = self.rv + 1
+        stored = {**obj, "metadata": {**obj.get("metadata", {}), "resourceVersion": str(rv)}}
+        body = json.dumps(stored, separators=(",", ":"))
+        with self.db:  # one transaction: the object, its event and the counter together
+            if kind == DELETED:
+                self.db.execute(
+                    "DELETE FROM objects WHERE resource=? AND namespace=? AND name=?", (resource, namespace, name)
+                )
+            else:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)",
+                    (resource, namespace, name, rv, body),
+                )
+            self.db.execute(
+                "INSERT INTO events (rv, type, resource, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (rv, kind, resource, namespace, name, body),
+            )
+            self.db.execute("DELETE FROM events WHERE rv <= ?", (rv - HISTORY,))
+        self.rv = rv
+        bucket = self.objects.setdefault(resource, {})
+        if kind == DELETED:
+            bucket.pop((namespace, name), None)
+        else:
+            bucket[(namespace, name)] = stored
+        self._publish(Event(kind, resource, namespace, name, stored, rv))
+        return stored
+
+    # -- watching ----------------------------------------------------------------------------------
+
+    def watch(self, resource: str, namespace: str | None, since_rv: int | None) -> Watcher:
+        """A watcher that first receives the events after since_rv (None: only new ones)."""
+        watcher = Watcher(resource, namespace)
+        if since_rv is not None:
+            if since_rv < self.oldest_rv - 1 and since_rv < self.rv:
+                raise Expired(str(since_rv))
+            for event in self.history:
+                if event.rv > since_rv and watcher.wants(event):
+                    watcher.queue.put_nowait(event)
+        self.watchers.add(watcher)
+        return watcher
+
+    def unwatch(self, watcher: Watcher) -> None:
+        self.watchers.discard(watcher)
+
+    def _publish(self, event: Event) -> None:
+        if len(self.history) == self.history.maxlen:
+            self.oldest_rv = self.history[0].rv + 1
+        self.history.append(event)
+        if not self.oldest_rv:
+            self.oldest_rv = event.rv
+        for watcher in self.watchers:
+            if watcher.wants(event):
+                watcher.queue.put_nowait(event)
+
+    # -- start-up ----------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        for resource, namespace, name, body in self.db.execute("SELECT resource, namespace, name, body FROM objects"):
+            self.objects.setdefault(resource, {})[(namespace, name)] = json.loads(body)
+        rows = self.db.execute("SELECT rv, type, resource, namespace, name, body FROM events ORDER BY rv").fetchall()
+        for rv, kind, resource, namespace, name, body in rows[-HISTORY:]:
+            self.history.append(Event(kind, resource, namespace, name, json.loads(body), rv))
+        (counter,) = self.db.execute("SELECT COALESCE(MAX(rv), 0) FROM events").fetchone()
+        self.rv = counter
+        self.oldest_rv = self.history[0].rv if self.history else counter + 1
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def resource_version_of(obj: dict[str, Any]) -> int:
+    return int(obj.get("metadata", {}).get("resourceVersion") or 0)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (resource, namespace, name)
+);
+CREATE TABLE IF NOT EXISTS events (
+    rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+Callback = Callable[[Event], None]

@@ -1,0 +1,117 @@
+"""The official Python client against kubesim, and the error paths a real API server has."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+import yaml
+from kubernetes import client, config, watch
+from kubernetes.client.rest import ApiException
+
+from tests.kubesim.conftest import Cluster
+
+
+@pytest.fixture(scope="module")
+def api(cluster: Cluster) -> client.ApiClient:
+    return config.new_client_from_config(config_file=str(cluster.kubeconfig))
+
+
+def raw(
+    cluster: Cluster, method: str, path: str, body: bytes, content_type: str, token: str | None = None
+) -> tuple[int, Any]:
+    """A request as any HTTP client would send it, with the kubeconfig's CA and token."""
+    kubeconfig = yaml.safe_load(cluster.kubeconfig.read_text())
+    server = kubeconfig["clusters"][0]["cluster"]["server"]
+    context = ssl.create_default_context(cafile=str(cluster.data_dir / "ca.crt"))
+    request = urllib.request.Request(server + path, data=body, method=method)
+    request.add_header("Content-Type", content_type)
+    request.add_header("Authorization", f"Bearer {token or kubeconfig['users'][0]['user']['token']}")
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_client_lists_creates_patches_and_deletes(api: client.ApiClient) -> None:
+    core = client.CoreV1Api(api)
+    assert {item.metadata.name for item in core.list_namespace().items} >= {"default", "kube-system"}
+    body = client.V1ConfigMap(
+        metadata=client.V1ObjectMeta(name="from-python", labels={"made-by": "client"}), data={"a": "1"}
+    )
+    created = core.create_namespaced_config_map("default", body)
+    assert created.metadata.uid and created.metadata.resource_version
+    patched = core.patch_namespaced_config_map("from-python", "default", {"data": {"b": "2"}})
+    assert patched.data == {"a": "1", "b": "2"}
+    assert [
+        cm.metadata.name for cm in core.list_namespaced_config_map("default", label_selector="made-by=client").items
+    ] == ["from-python"]
+    core.delete_namespaced_config_map("from-python", "default")
+    with pytest.raises(ApiException) as missing:
+        core.read_namespaced_config_map("from-python", "default")
+    assert missing.value.status == 404
+
+
+def test_client_watch_sees_a_change(api: client.ApiClient) -> None:
+    core = client.CoreV1Api(api)
+    seen: list[tuple[str, str]] = []
+
+    def follow() -> None:
+        stream = watch.Watch()
+        for event in stream.stream(core.list_namespaced_config_map, "default", timeout_seconds=5):
+            seen.append((event["type"], event["object"].metadata.name))
+            if event["object"].metadata.name == "watched-by-client":
+                stream.stop()
+
+    thread = threading.Thread(target=follow)
+    thread.start()
+    core.create_namespaced_config_map(
+        "default", client.V1ConfigMap(metadata=client.V1ObjectMeta(name="watched-by-client"))
+    )
+    thread.join(timeout=30)
+    assert ("ADDED", "watched-by-client") in seen
+
+
+def test_unknown_namespace_is_not_found(cluster: Cluster) -> None:
+    result = cluster.kubectl("create", "configmap", "x", "-n", "nowhere", check=False)
+    assert 'namespaces "nowhere" not found' in result.stderr
+
+
+def test_bad_json_is_a_bad_request_and_the_server_keeps_serving(cluster: Cluster) -> None:
+    status, body = raw(cluster, "POST", "/api/v1/namespaces/default/configmaps", b"{not json", "application/json")
+    assert status == 400 and body["reason"] == "BadRequest"
+    assert cluster.kubectl("get", "namespaces").returncode == 0
+
+
+def test_oversized_body_is_refused(cluster: Cluster) -> None:
+    huge = json.dumps(
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "huge"}, "data": {"a": "x" * 4_000_000}}
+    )
+    try:
+        status, body = raw(cluster, "POST", "/api/v1/namespaces/default/configmaps", huge.encode(), "application/json")
+    except (ConnectionError, urllib.error.URLError):
+        status, body = 413, {"reason": "RequestEntityTooLarge"}  # the server may close before the client reads
+    assert status == 413 and body["reason"] == "RequestEntityTooLarge"
+    assert cluster.kubectl("get", "configmap", "huge", check=False).returncode == 1
+    assert cluster.kubectl("get", "namespaces").returncode == 0
+
+
+def test_wrong_token_is_401_with_a_status(cluster: Cluster) -> None:
+    status, body = raw(cluster, "GET", "/api/v1/namespaces", b"", "application/json", token="wrong")
+    assert status == 401 and body["reason"] == "Unauthorized"
+
+
+def test_stale_resource_version_is_a_conflict(cluster: Cluster) -> None:
+    cluster.kubectl("create", "configmap", "contested")
+    current = json.loads(cluster.kubectl("get", "configmap", "contested", "-o", "json").stdout)
+    cluster.kubectl("label", "configmap", "contested", "changed=yes")
+    current["data"] = {"late": "writer"}
+    result = cluster.kubectl("replace", "-f", "-", stdin=json.dumps(current), check=False)
+    assert result.returncode == 1
+    assert "the object has been modified" in result.stderr

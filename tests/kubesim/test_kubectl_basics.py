@@ -1,0 +1,111 @@
+"""kubesim driven by the real kubectl: discovery, tables, create, apply, patch, delete, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+from tests.kubesim.conftest import KUBECTL, Cluster
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kuard
+  labels: {app: kuard}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: kuard}
+  template:
+    metadata:
+      labels: {app: kuard}
+    spec:
+      containers:
+        - name: kuard
+          image: gcr.io/kuar-demo/kuard-amd64:blue
+          ports: [{containerPort: 8080, name: http}]
+"""
+
+
+def test_nodes_and_namespaces_are_listed_as_tables(cluster: Cluster) -> None:
+    nodes = cluster.kubectl("get", "nodes").stdout.splitlines()
+    assert nodes[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    assert [line.split()[0] for line in nodes[1:]] == ["kuar-control-plane", "kuar-worker", "kuar-worker2"]
+    assert nodes[1].split()[1:3] == ["Ready", "control-plane"]
+    namespaces = {line.split()[0] for line in cluster.kubectl("get", "namespaces").stdout.splitlines()[1:]}
+    assert {"default", "kube-system", "kube-public", "kube-node-lease"} <= namespaces
+
+
+def test_api_resources_and_versions(cluster: Cluster) -> None:
+    resources = cluster.kubectl("api-resources").stdout
+    assert "deployments" in resources and "deploy" in resources and "apps/v1" in resources
+    assert "apps/v1" in cluster.kubectl("api-versions").stdout.split()
+    assert "Server Version: v1.37" in cluster.kubectl("version").stdout
+
+
+def test_apply_creates_then_updates(cluster: Cluster) -> None:
+    assert "deployment.apps/kuard created" in cluster.kubectl("apply", "-f", "-", stdin=DEPLOYMENT).stdout
+    changed = DEPLOYMENT.replace("replicas: 2", "replicas: 3").replace(":blue", ":green")
+    assert "deployment.apps/kuard configured" in cluster.kubectl("apply", "-f", "-", stdin=changed).stdout
+    assert "deployment.apps/kuard unchanged" in cluster.kubectl("apply", "-f", "-", stdin=changed).stdout
+    obj = json.loads(cluster.kubectl("get", "deployment", "kuard", "-o", "json").stdout)
+    assert obj["spec"]["replicas"] == 3
+    assert obj["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":green")
+    assert obj["metadata"]["generation"] == 2
+    cluster.kubectl("delete", "deployment", "kuard")
+
+
+def test_create_configmap_with_the_generator(cluster: Cluster) -> None:
+    out = cluster.kubectl("create", "configmap", "settings", "--from-literal=mode=production").stdout
+    assert "configmap/settings created" in out
+    data = json.loads(cluster.kubectl("get", "configmap", "settings", "-o", "json").stdout)["data"]
+    assert data == {"mode": "production"}
+    table = cluster.kubectl("get", "configmaps").stdout.splitlines()
+    assert table[0].split() == ["NAME", "DATA", "AGE"]
+
+
+def test_label_annotate_and_patch(cluster: Cluster) -> None:
+    cluster.kubectl("create", "configmap", "labelled", "--from-literal=a=b")
+    cluster.kubectl("label", "configmap", "labelled", "tier=web")
+    cluster.kubectl("annotate", "configmap", "labelled", "owner=team-a")
+    cluster.kubectl(
+        "patch", "configmap", "labelled", "--type=json", "-p", '[{"op":"add","path":"/data/c","value":"d"}]'
+    )
+    cluster.kubectl("patch", "configmap", "labelled", "--type=merge", "-p", '{"data":{"a":null}}')
+    obj = json.loads(cluster.kubectl("get", "configmap", "labelled", "-o", "json").stdout)
+    assert obj["metadata"]["labels"] == {"tier": "web"}
+    assert obj["metadata"]["annotations"]["owner"] == "team-a"
+    assert obj["data"] == {"c": "d"}
+    assert cluster.kubectl("get", "configmaps", "-l", "tier=web", "-o", "name").stdout.split() == ["configmap/labelled"]
+
+
+def test_errors_read_as_a_real_cluster_would_print_them(cluster: Cluster) -> None:
+    missing = cluster.kubectl("get", "pod", "nope", check=False)
+    assert missing.returncode == 1
+    assert 'pods "nope" not found' in missing.stderr
+    cluster.kubectl("create", "configmap", "twice")
+    again = cluster.kubectl("create", "configmap", "twice", check=False)
+    assert 'configmaps "twice" already exists' in again.stderr
+
+
+def test_wrong_token_is_unauthorized(cluster: Cluster) -> None:
+    result = cluster.kubectl("get", "pods", "--token=not-the-token", check=False)
+    assert result.returncode == 1
+    assert "Unauthorized" in result.stderr or "must be logged in" in result.stderr
+
+
+def test_watch_is_bounded_and_sees_changes(cluster: Cluster) -> None:
+    watcher = subprocess.Popen(
+        [str(KUBECTL), "get", "configmaps", "-w", "--request-timeout=4s", "-o", "name"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KUBECONFIG": str(cluster.kubeconfig)},
+    )
+    time.sleep(1.5)
+    cluster.kubectl("create", "configmap", "watched", "--from-literal=x=y")
+    out, _ = watcher.communicate(timeout=30)
+    assert "configmap/watched" in out
