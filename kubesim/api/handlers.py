@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from kubesim.api import discovery, meta, tables
-from kubesim.api.errors import ApiError, already_exists, bad_request, conflict, not_found
+from kubesim.api.allocators import AllocationError, allocate
+from kubesim.api.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found
 from kubesim.api.patch import (
     ApiserverPanic,
     PatchError,
@@ -26,7 +27,7 @@ from kubesim.api.patch import (
     unsupported_media_type,
 )
 from kubesim.api.resources import Resource, ResourceRegistry
-from kubesim.api.selectors import SelectorError, parse_field_selector, parse_label_selector
+from kubesim.api.selectors import SelectorError, label_selector_from_object, parse_field_selector, parse_label_selector
 from kubesim.server.http import Request, Response, StreamingResponse
 from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store
 
@@ -144,6 +145,8 @@ class Api:
         target = self._target(group, version, rest[1:] if watch_prefix else rest)
         watching = watch_prefix or request.arg("watch") in ("true", "1")
         method = request.method
+        if target.subresource == "scale":
+            return self._scale(request, target)
         if method == "GET":
             if target.name is None:
                 return self._watch(request, target) if watching else self._list(request, target)
@@ -269,6 +272,11 @@ class Api:
         name = obj["metadata"].get("name")
         if not name:
             raise _name_required(resource)
+        if target.key == "/services":
+            try:
+                allocate(obj, self.store.list("/services"))
+            except AllocationError as error:
+                raise invalid("Service", name, "", [(error.field, "FieldValueInvalid", error.message)]) from None
         if request.arg("dryRun") == "All":
             return _json(obj, 201)
         try:
@@ -307,6 +315,16 @@ class Api:
 
     def _patch(self, request: Request, target: Target) -> Response:
         old = self._existing(target)
+        try:
+            new = self._patched(request, old, target)
+        except ApiserverPanic as panic:
+            return Response(500, panic.message.encode(), "text/plain")
+        patch = json.loads(request.body)
+        expected = (patch.get("metadata") or {}).get("resourceVersion") if isinstance(patch, dict) else None
+        return self._store_update(request, target, old, new, expected)
+
+    def _patched(self, request: Request, old: dict[str, Any], target: Target, scale: bool = False) -> dict[str, Any]:
+        """old with the request's patch applied, by the patch type its Content-Type names."""
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
         try:
             patch = json.loads(request.body)
@@ -315,31 +333,64 @@ class Api:
         resource = target.resource
         try:
             if content_type == "application/json-patch+json":
-                new = json_patch(old, patch)
-            elif content_type == "application/merge-patch+json":
-                new = merge_patch(old, patch)
-            elif content_type == "application/strategic-merge-patch+json":
-                schema = PatchSchema.for_kind(resource.group, resource.version, resource.kind)
+                return copy.deepcopy(json_patch(old, patch))
+            if content_type == "application/merge-patch+json":
+                return copy.deepcopy(merge_patch(old, patch))
+            if content_type == "application/strategic-merge-patch+json":
+                kind = ("autoscaling", "v1", "Scale") if scale else (resource.group, resource.version, resource.kind)
+                schema = PatchSchema.for_kind(*kind)
                 if schema is None:
                     raise unsupported_media_type(_CUSTOM_PATCH_TYPES)
-                new = strategic_merge_patch(old, patch, schema)
-            else:
-                raise unsupported_media_type(_PATCH_TYPES)
-        except ApiserverPanic as panic:
-            return Response(500, panic.message.encode(), "text/plain")
+                return copy.deepcopy(strategic_merge_patch(old, patch, schema))
+            raise unsupported_media_type(_PATCH_TYPES)
+        except ApiserverPanic:
+            raise
         except PatchError as error:
             raise ApiError(error.status, error.reason, error.message, error.details) from None
-        expected = (patch.get("metadata") or {}).get("resourceVersion") if isinstance(patch, dict) else None
-        return self._store_update(request, target, old, copy.deepcopy(new), expected)
+
+    # -- the scale subresource ------------------------------------------------------------------------
+
+    def _scale(self, request: Request, target: Target) -> Response:
+        """`kubectl scale` reads and writes an autoscaling/v1 Scale that mirrors spec.replicas."""
+        obj = self._existing(target)
+        if request.method in ("PUT", "PATCH"):
+            current = _scale_of(obj)
+            if request.method == "PUT":
+                wanted = self._body(request)
+            else:
+                scale_target = Target(target.resource, target.namespace, target.name, None)
+                wanted = self._patched(request, current, scale_target, scale=True)
+            replicas = (wanted.get("spec") or {}).get("replicas")
+            if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+                raise invalid("Scale", target.name or "", "autoscaling", [_replicas_cause(replicas)])
+            updated = copy.deepcopy(obj)
+            updated.setdefault("spec", {})["replicas"] = replicas
+            expected = (wanted.get("metadata") or {}).get("resourceVersion")
+            parent = Target(target.resource, target.namespace, target.name, None)
+            obj = json.loads(self._store_update(request, parent, obj, updated, expected).body)
+        return _json(_scale_of(obj))
 
     def _delete(self, request: Request, target: Target) -> Response:
+        """Gone at once, or marked for deletion while finalizers (or the garbage collector's) have work to do."""
         resource = target.resource
         assert target.name is not None
         current = self._existing(target)
-        if request.arg("dryRun") == "All":
+        options = self._delete_options(request)
+        preconditions = options.get("preconditions") or {}
+        for field in ("uid", "resourceVersion"):
+            wanted = preconditions.get(field)
+            if wanted and wanted != current["metadata"].get(field):
+                raise conflict(resource.plural, target.name, resource.group)
+        if request.arg("dryRun") == "All" or "All" in (options.get("dryRun") or []):
             return _json(current)
-        if current["metadata"].get("finalizers"):
+        policy = request.arg("propagationPolicy") or options.get("propagationPolicy")
+        finalizers = list(current["metadata"].get("finalizers") or [])
+        dependents_finalizer = _PROPAGATION_FINALIZERS.get(policy or "")
+        if dependents_finalizer and dependents_finalizer not in finalizers:
+            finalizers.append(dependents_finalizer)
+        if finalizers:
             marked = copy.deepcopy(current)
+            marked["metadata"]["finalizers"] = finalizers
             marked["metadata"].setdefault("deletionTimestamp", meta.now())
             marked["metadata"].setdefault("deletionGracePeriodSeconds", 0)
             return _json(self.store.update(target.key, target.store_namespace, target.name, marked))
@@ -348,6 +399,16 @@ class Api:
         except NotFound:
             raise not_found(resource.plural, target.name, resource.group) from None
         return _json(deleted)
+
+    def _delete_options(self, request: Request) -> dict[str, Any]:
+        if not request.body.strip():
+            return {}
+        options = self._body(request)
+        policy = options.get("propagationPolicy")
+        if policy is not None and policy not in ("Foreground", "Background", "Orphan"):
+            supported = '"Foreground", "Background", "Orphan"'
+            raise bad_request(f'propagationPolicy: Unsupported value: "{policy}": supported values: {supported}')
+        return options
 
     def _delete_collection(self, request: Request, target: Target) -> Response:
         items = self._selected(request, target)
@@ -435,8 +496,42 @@ class Api:
         return {"kind": target.resource.kind, "apiVersion": target.resource.api_version, "metadata": metadata}
 
 
+# Deleting with these policies leaves the object until the garbage collector has dealt with its dependents.
+_PROPAGATION_FINALIZERS = {"Foreground": "foregroundDeletion", "Orphan": "orphan"}
 _CUSTOM_PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml")
 _PATCH_TYPES = (*_CUSTOM_PATCH_TYPES, "application/strategic-merge-patch+json")
+
+
+def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:
+    metadata = obj.get("metadata", {})
+    selector = ((obj.get("spec") or {}).get("selector")) or {}
+    if isinstance(selector, dict) and "matchLabels" not in selector and "matchExpressions" not in selector:
+        selector_text = ",".join(
+            f"{key}={value}" for key, value in sorted(selector.items())
+        )  # a ReplicationController's map
+    else:
+        selector_text = str(label_selector_from_object(selector))
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            key: metadata[key]
+            for key in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if key in metadata
+        },
+        "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
+        "status": {"replicas": (obj.get("status") or {}).get("replicas", 0), "selector": selector_text},
+    }
+
+
+def _replicas_cause(replicas: Any) -> tuple[str, str, str]:
+    if replicas is None:
+        return ("spec.replicas", "FieldValueRequired", "Required value")
+    return (
+        "spec.replicas",
+        "FieldValueInvalid",
+        f"Invalid value: {json.dumps(replicas)}: must be greater than or equal to 0",
+    )
 
 
 def _wants_table(request: Request) -> bool:
@@ -445,8 +540,6 @@ def _wants_table(request: Request) -> bool:
 
 
 def _name_required(resource: Resource) -> ApiError:
-    from kubesim.api.errors import invalid
-
     return invalid(
         resource.kind,
         "",

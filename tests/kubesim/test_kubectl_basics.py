@@ -109,3 +109,30 @@ def test_watch_is_bounded_and_sees_changes(cluster: Cluster) -> None:
     cluster.kubectl("create", "configmap", "watched", "--from-literal=x=y")
     out, _ = watcher.communicate(timeout=30)
     assert "configmap/watched" in out
+
+
+def test_scale_reads_and_writes_the_scale_subresource(cluster: Cluster) -> None:
+    cluster.kubectl("apply", "-f", "-", stdin=DEPLOYMENT.replace("name: kuard", "name: scaled", 1))
+    assert "deployment.apps/scaled scaled" in cluster.kubectl("scale", "deployment", "scaled", "--replicas=5").stdout
+    assert json.loads(cluster.kubectl("get", "deployment", "scaled", "-o", "json").stdout)["spec"]["replicas"] == 5
+    stale = cluster.kubectl("scale", "deployment", "scaled", "--replicas=1", "--current-replicas=3", check=False)
+    assert stale.returncode == 1
+
+
+def test_services_get_cluster_ips_and_node_ports(cluster: Cluster) -> None:
+    cluster.kubectl("create", "service", "nodeport", "web", "--tcp=80:8080")
+    service = json.loads(cluster.kubectl("get", "service", "web", "-o", "json").stdout)
+    assert service["spec"]["clusterIP"].startswith("10.96.")
+    assert 30000 <= service["spec"]["ports"][0]["nodePort"] <= 32767
+    row = cluster.kubectl("get", "service", "web").stdout.splitlines()[1].split()
+    assert row[1] == "NodePort" and row[2] == service["spec"]["clusterIP"]
+    taken = service["spec"]["clusterIP"]
+    clash = cluster.kubectl("create", "service", "clusterip", "copy", "--tcp=80", f"--clusterip={taken}", check=False)
+    assert "provided IP is already allocated" in clash.stderr
+
+
+def test_delete_with_orphan_keeps_the_object_for_the_garbage_collector(cluster: Cluster) -> None:
+    cluster.kubectl("create", "configmap", "orphaned")
+    cluster.kubectl("delete", "configmap", "orphaned", "--cascade=orphan", "--wait=false")
+    obj = json.loads(cluster.kubectl("get", "configmap", "orphaned", "-o", "json").stdout)
+    assert obj["metadata"]["finalizers"] == ["orphan"] and obj["metadata"]["deletionTimestamp"]
