@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kubesim.api import discovery, meta, tables
+from kubesim.api import crds, discovery, meta, tables
 from kubesim.api.allocators import AllocationError, allocate
 from kubesim.api.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found
 from kubesim.api.patch import (
@@ -61,6 +61,8 @@ class Target:
 class Api:
     def __init__(self, store: Store, registry: ResourceRegistry, openapi: Any, admin_token: str) -> None:
         self.store, self.registry, self.openapi, self.admin_token = store, registry, openapi, admin_token
+        for crd in store.list(crds.CRD_KEY):
+            self._serve_crd(crd)
 
     async def handle(self, request: Request) -> Response | StreamingResponse:
         try:
@@ -283,6 +285,9 @@ class Api:
             stored = self.store.create(target.key, namespace or "", name, obj)
         except AlreadyExists:
             raise already_exists(resource.plural, name, resource.group) from None
+        if target.key == crds.CRD_KEY:
+            stored = self.store.update(target.key, "", name, crds.established(stored))
+            self._serve_crd(stored)
         return _json(stored, 201)
 
     def _update(self, request: Request, target: Target) -> Response:
@@ -309,9 +314,12 @@ class Api:
         if new == old:
             return _json(old)
         try:
-            return _json(self.store.update(target.key, target.store_namespace, target.name, new, expected))
+            stored = self.store.update(target.key, target.store_namespace, target.name, new, expected)
         except Conflict:
             raise conflict(resource.plural, target.name, resource.group) from None
+        if target.key == crds.CRD_KEY:
+            self._serve_crd(stored)
+        return _json(stored)
 
     def _patch(self, request: Request, target: Target) -> Response:
         old = self._existing(target)
@@ -398,7 +406,30 @@ class Api:
             deleted = self.store.delete(target.key, target.store_namespace, target.name)
         except NotFound:
             raise not_found(resource.plural, target.name, resource.group) from None
+        if target.key == crds.CRD_KEY:
+            self._unserve_crd(deleted)
         return _json(deleted)
+
+    # -- custom resources ----------------------------------------------------------------------------
+
+    def _serve_crd(self, crd: dict[str, Any]) -> None:
+        spec = crd.get("spec") or {}
+        names = spec.get("names") or {}
+        self.registry.remove_custom(str(spec.get("group")), str(names.get("plural")))
+        for resource in crds.resources_of(crd):
+            self.registry.add_custom(resource)
+        self.openapi.add_custom_resource(crd)
+
+    def _unserve_crd(self, crd: dict[str, Any]) -> None:
+        """The custom resources go with their definition, as the API server's cleanup finalizer does."""
+        spec = crd.get("spec") or {}
+        group, plural = str(spec.get("group")), str((spec.get("names") or {}).get("plural"))
+        key = f"{group}/{plural}"
+        for obj in self.store.list(key):
+            metadata = obj["metadata"]
+            self.store.delete(key, metadata.get("namespace", ""), metadata["name"])
+        self.registry.remove_custom(group, plural)
+        self.openapi.remove_custom_resource(crd["metadata"]["name"])
 
     def _delete_options(self, request: Request) -> dict[str, Any]:
         if not request.body.strip():

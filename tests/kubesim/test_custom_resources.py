@@ -1,0 +1,49 @@
+"""A CustomResourceDefinition becomes a served resource: kubectl can create, list and explain its objects."""
+
+from __future__ import annotations
+
+import json
+
+from tests.kubesim.conftest import Cluster
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: lessons.kuar.example.com
+spec:
+  group: kuar.example.com
+  scope: Namespaced
+  names: {plural: lessons, singular: lesson, kind: Lesson, shortNames: [ls]}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                chapter: {type: integer, description: The book chapter this lesson follows.}
+                title: {type: string}
+"""
+LESSON = """\
+apiVersion: kuar.example.com/v1
+kind: Lesson
+metadata: {name: pods}
+spec: {chapter: 5, title: Pods}
+"""
+
+
+def test_a_crd_is_established_and_its_resource_served(cluster: Cluster) -> None:
+    cluster.kubectl("apply", "-f", "-", stdin=CRD)
+    crd = json.loads(cluster.kubectl("get", "crd", "lessons.kuar.example.com", "-o", "json").stdout)
+    conditions = {c["type"]: c["status"] for c in crd["status"]["conditions"]}
+    assert conditions == {"NamesAccepted": "True", "Established": "True"}
+    assert "lesson.kuar.example.com/pods created" in cluster.kubectl("apply", "-f", "-", stdin=LESSON).stdout
+    assert "pods" in cluster.kubectl("get", "ls").stdout
+    assert "The book chapter this lesson follows." in cluster.kubectl("explain", "lesson.spec.chapter").stdout
+    cluster.kubectl("delete", "crd", "lessons.kuar.example.com")
+    assert cluster.kubectl("get", "lessons", check=False).returncode == 1
