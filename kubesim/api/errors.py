@@ -45,26 +45,85 @@ def conflict(plural: str, name: str, group: str = "") -> ApiError:
 
 
 def invalid(kind: str, name: str, group: str, causes: list[tuple[str, str, str]]) -> ApiError:
-    """causes: (field, reason such as FieldValueRequired, message such as 'Required value')."""
-    listed = ", ".join(f"{field}: {message}" for field, _, message in causes)
-    text = f'{kind}.{group} "{name}" is invalid: ' if group else f'{kind} "{name}" is invalid: '
-    if len(causes) > 1:
-        listed = "[" + listed + "]"
-    details = {**_details(name, None, group), "kind": kind}
-    details["causes"] = [{"reason": reason, "message": message, "field": field} for field, reason, message in causes]
-    return ApiError(422, "Invalid", text + listed, details)
+    """422 as errors.NewInvalid builds it; causes: (field, reason such as FieldValueRequired, message).
+
+    The message names each distinct "field: message" once (several in brackets, none without a colon);
+    the details keep every cause. An empty kind gives the server's ` "" is invalid: ...` of patch errors.
+    """
+    qualified = f"{kind}.{group}" if group else kind
+    listed = list(dict.fromkeys(f"{field}: {message}" for field, _, message in causes))
+    text = f"{qualified} {go_quote(name)} is invalid"
+    if listed:
+        text += ": " + (listed[0] if len(listed) == 1 else "[" + ", ".join(listed) + "]")
+    details = _details(name, None, group)
+    if kind:
+        details["kind"] = kind
+    if causes:
+        details["causes"] = [_cause(field, reason, message) for field, reason, message in causes]
+    return ApiError(422, "Invalid", text, details)
+
+
+def _cause(field: str, reason: str, message: str) -> dict[str, str]:
+    # StatusCause leaves out empty members (a cause about the whole object has no field).
+    cause = {"reason": reason, "message": message, "field": field}
+    return {key: value for key, value in cause.items() if value}
+
+
+_GO_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}
+
+
+def go_quote(text: str) -> str:
+    """Go's strconv.Quote (%q), with which the server's messages quote names and values."""
+    out = []
+    for char in text:
+        if char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
+        elif char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        elif ord(char) < 0x80:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def bad_request(message: str) -> ApiError:
     return ApiError(400, "BadRequest", message)
 
 
-def forbidden(user: str, verb: str, plural: str, group: str, namespace: str | None, name: str | None) -> ApiError:
+def forbidden(
+    user: str,
+    verb: str,
+    plural: str,
+    group: str,
+    namespace: str | None,
+    name: str | None,
+    subresource: str = "",
+    reason: str = "",
+) -> ApiError:
+    """403 for a resource request; `reason` is the authorizer's (e.g. RBAC's role lookup failures)."""
     what = f"{plural}.{group}" if group else plural
-    target = f'{what} "{name}"' if name else what
-    scope = f' in the namespace "{namespace}"' if namespace else " at the cluster scope"
-    message = f'{target} is forbidden: User "{user}" cannot {verb} resource "{plural}" in API group "{group}"{scope}'
+    target = f"{what} {go_quote(name)}" if name else what
+    resource = f"{plural}/{subresource}" if subresource else plural
+    scope = f" in the namespace {go_quote(namespace)}" if namespace else " at the cluster scope"
+    denial = f"User {go_quote(user)} cannot {verb} resource {go_quote(resource)} in API group {go_quote(group)}{scope}"
+    message = f"{target} is forbidden: {_sanitized(denial)}" + (f": {reason}" if reason else "")
     return ApiError(403, "Forbidden", message, _details(name, plural, group))
+
+
+def forbidden_path(user: str, verb: str, path: str, reason: str = "") -> ApiError:
+    """403 for a non-resource request such as `GET /version`."""
+    denial = _sanitized(f"User {go_quote(user)} cannot {verb} path {go_quote(path)}")
+    return ApiError(403, "Forbidden", f"forbidden: {denial}" + (f": {reason}" if reason else ""), {})
+
+
+def _sanitized(text: str) -> str:
+    # The server HTML-escapes the part of a refusal built from request data.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _details(name: str | None, plural: str | None, group: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kubesim.api import crds, discovery, meta, tables
+from kubesim.api import crds, discovery, meta, tables, virtual
 from kubesim.api.allocators import AllocationError, allocate
 from kubesim.api.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found
 from kubesim.api.patch import (
@@ -147,6 +147,8 @@ class Api:
         target = self._target(group, version, rest[1:] if watch_prefix else rest)
         watching = watch_prefix or request.arg("watch") in ("true", "1")
         method = request.method
+        if target.key == "/componentstatuses" and method == "GET" and not watching:
+            return self._component_statuses(request, target)
         if target.subresource == "scale":
             return self._scale(request, target)
         if method == "GET":
@@ -355,6 +357,21 @@ class Api:
             raise
         except PatchError as error:
             raise ApiError(error.status, error.reason, error.message, error.details) from None
+
+    def _component_statuses(self, request: Request, target: Target) -> Response:
+        """Deprecated, and never stored: the real server asks the components when it is asked."""
+        warning = [("Warning", virtual.COMPONENT_STATUS_WARNING)]
+        if target.name is not None:
+            found = virtual.component_status(target.name)
+            if found is None:
+                raise not_found("componentstatuses", target.name)
+            response = self._table(request, target, [found], listing=False) if _wants_table(request) else _json(found)
+        else:
+            items = virtual.component_statuses()
+            body = {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
+            response = self._table(request, target, items) if _wants_table(request) else _json(body)
+        response.headers.extend(warning)
+        return response
 
     # -- the scale subresource ------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Ev
     token = _admin_token(data_dir)
     store = Store(data_dir / "kubesim.db")
     registry = ResourceRegistry()
-    bootstrap(store, workers=nodes)
+    bootstrap(store, workers=nodes, ca_pem=certificates.ca_cert.read_text())
     api = Api(store, registry, OpenAPI(registry), token)
     server = await start_server(api.handle, _too_large, HOST, port, certificates.server_context())
     bound: Any = server.sockets[0].getsockname()

@@ -136,3 +136,24 @@ def test_delete_with_orphan_keeps_the_object_for_the_garbage_collector(cluster: 
     cluster.kubectl("delete", "configmap", "orphaned", "--cascade=orphan", "--wait=false")
     obj = json.loads(cluster.kubectl("get", "configmap", "orphaned", "-o", "json").stdout)
     assert obj["metadata"]["finalizers"] == ["orphan"] and obj["metadata"]["deletionTimestamp"]
+
+
+def test_componentstatuses_are_served_with_the_deprecation_warning(cluster: Cluster) -> None:
+    result = cluster.kubectl("get", "componentstatuses")
+    assert "Warning: v1 ComponentStatus is deprecated in v1.19+" in result.stderr
+    rows = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()[1:]}
+    assert rows == {"scheduler": "Healthy", "controller-manager": "Healthy", "etcd-0": "Healthy"}
+
+
+def test_kube_system_looks_like_a_kind_cluster(cluster: Cluster) -> None:
+    pods = cluster.kubectl("get", "pods", "-n", "kube-system").stdout
+    for prefix in (
+        "coredns-",
+        "kube-proxy-",
+        "kindnet-",
+        "etcd-kuar-control-plane",
+        "kube-apiserver-kuar-control-plane",
+    ):
+        assert prefix in pods
+    assert "10.96.0.10" in cluster.kubectl("get", "service", "kube-dns", "-n", "kube-system").stdout
+    assert "standard (default)" in cluster.kubectl("get", "storageclass").stdout
