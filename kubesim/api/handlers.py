@@ -16,7 +16,7 @@ import yaml
 
 from kubesim.api import crds, discovery, meta, tables, virtual
 from kubesim.api.allocators import AllocationError, allocate
-from kubesim.api.errors import ApiError, already_exists, bad_request, conflict, invalid, not_found
+from kubesim.api.errors import UNAUTHORIZED, ApiError, already_exists, bad_request, conflict, invalid, not_found
 from kubesim.api.patch import (
     ApiserverPanic,
     PatchError,
@@ -26,8 +26,10 @@ from kubesim.api.patch import (
     strategic_merge_patch,
     unsupported_media_type,
 )
+from kubesim.api.rbac import REVIEW_KINDS, Authorizer, forbidden_error, request_attributes
 from kubesim.api.resources import Resource, ResourceRegistry
 from kubesim.api.selectors import SelectorError, label_selector_from_object, parse_field_selector, parse_label_selector
+from kubesim.server.auth import Authenticator, UserInfo, impersonate, self_subject_review
 from kubesim.server.http import Request, Response, StreamingResponse
 from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store
 
@@ -59,8 +61,10 @@ class Target:
 
 
 class Api:
-    def __init__(self, store: Store, registry: ResourceRegistry, openapi: Any, admin_token: str) -> None:
-        self.store, self.registry, self.openapi, self.admin_token = store, registry, openapi, admin_token
+    def __init__(self, store: Store, registry: ResourceRegistry, openapi: Any, admin_token: str, signing_key: bytes):
+        self.store, self.registry, self.openapi = store, registry, openapi
+        self.authenticator = Authenticator(admin_token, signing_key, store)
+        self.authorizer = Authorizer(store)
         for crd in store.list(crds.CRD_KEY):
             self._serve_crd(crd)
 
@@ -68,8 +72,15 @@ class Api:
         try:
             if request.path in ("/healthz", "/livez", "/readyz"):
                 return Response(200, b"ok", "text/plain")
-            self._authenticate(request)
-            return await self._route(request)
+            user = self.authenticator.authenticate(request.headers)
+            if user is None:
+                raise UNAUTHORIZED
+            user = impersonate(user, request.headers, self.authorizer.authorize)
+            attributes = request_attributes(request.method, request.path, request.query)
+            allowed, reason = self.authorizer.authorize(user, attributes)
+            if not allowed:
+                raise forbidden_error(user.name, attributes, reason)
+            return await self._route(request, user)
         except ApiError as error:
             return _json(error.status(), error.code)
         except Exception as error:  # a bug of ours answers 500 and the server keeps serving
@@ -77,12 +88,7 @@ class Api:
             failure = ApiError(500, "InternalError", f"Internal error occurred: {type(error).__name__}: {error}")
             return _json(failure.status(), 500)
 
-    def _authenticate(self, request: Request) -> None:
-        header = request.headers.get("authorization", "")
-        if header != f"Bearer {self.admin_token}":
-            raise ApiError(401, "Unauthorized", "Unauthorized")
-
-    async def _route(self, request: Request) -> Response | StreamingResponse:
+    async def _route(self, request: Request, user: UserInfo) -> Response | StreamingResponse:
         path = request.path.rstrip("/") or "/"
         parts = [part for part in path.split("/") if part]
         if path == "/version":
@@ -92,9 +98,9 @@ class Api:
         if parts == ["api"] or parts == ["apis"]:
             return self._discovery_root(request, parts[0])
         if parts[:1] == ["api"] and len(parts) >= 2:
-            return await self._group_version(request, "", parts[1], parts[2:])
+            return await self._group_version(request, user, "", parts[1], parts[2:])
         if parts[:1] == ["apis"] and len(parts) >= 3:
-            return await self._group_version(request, parts[1], parts[2], parts[3:])
+            return await self._group_version(request, user, parts[1], parts[2], parts[3:])
         if parts[:1] == ["apis"] and len(parts) == 2:
             return self._group(parts[1])
         raise ApiError(404, "NotFound", "the server could not find the requested resource")
@@ -136,7 +142,7 @@ class Api:
     # -- resources -----------------------------------------------------------------------------------
 
     async def _group_version(
-        self, request: Request, group: str, version: str, rest: list[str]
+        self, request: Request, user: UserInfo, group: str, version: str, rest: list[str]
     ) -> Response | StreamingResponse:
         if not rest:
             try:
@@ -147,6 +153,10 @@ class Api:
         target = self._target(group, version, rest[1:] if watch_prefix else rest)
         watching = watch_prefix or request.arg("watch") in ("true", "1")
         method = request.method
+        if method == "POST":
+            answered = self._identity_request(request, user, target)
+            if answered is not None:
+                return answered
         if target.key == "/componentstatuses" and method == "GET" and not watching:
             return self._component_statuses(request, target)
         if target.subresource == "scale":
@@ -357,6 +367,18 @@ class Api:
             raise
         except PatchError as error:
             raise ApiError(error.status, error.reason, error.message, error.details) from None
+
+    def _identity_request(self, request: Request, user: UserInfo, target: Target) -> Response | None:
+        """Reviews, whoami and service-account tokens: answered, never stored."""
+        resource = target.resource
+        if resource.group == "authorization.k8s.io" and resource.plural in REVIEW_KINDS:
+            return _json(self.authorizer.review(resource.plural, user, self._body(request), target.namespace), 201)
+        if target.key == "authentication.k8s.io/selfsubjectreviews":
+            return _json(self_subject_review(user), 201)
+        if target.key == "/serviceaccounts" and target.subresource == "token":
+            answer = self.authenticator.token_request(target.namespace or "", target.name or "", self._body(request))
+            return _json(answer, 201)
+        return None
 
     def _component_statuses(self, request: Request, target: Target) -> Response:
         """Deprecated, and never stored: the real server asks the components when it is asked."""

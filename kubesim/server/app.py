@@ -13,6 +13,7 @@ from kubesim.api.errors import ApiError
 from kubesim.api.handlers import Api
 from kubesim.api.openapi import OpenAPI
 from kubesim.api.resources import ResourceRegistry
+from kubesim.server.auth import signing_key_at
 from kubesim.server.http import Response, start_server
 from kubesim.server.kubeconfig import write_kubeconfig
 from kubesim.server.tls import ensure_certificates
@@ -45,7 +46,7 @@ async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Ev
     store = Store(data_dir / "kubesim.db")
     registry = ResourceRegistry()
     bootstrap(store, workers=nodes, ca_pem=certificates.ca_cert.read_text())
-    api = Api(store, registry, OpenAPI(registry), token)
+    api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"))
     server = await start_server(api.handle, _too_large, HOST, port, certificates.server_context())
     bound: Any = server.sockets[0].getsockname()
     write_kubeconfig(data_dir / "kubeconfig", f"https://{HOST}:{bound[1]}", certificates.ca_cert, token)

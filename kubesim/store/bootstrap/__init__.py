@@ -11,6 +11,7 @@ under the name it had (generated suffixes are derived from the owner's uid, not 
 
 from __future__ import annotations
 
+from kubesim.api.rbac import CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, bootstrap_rbac_objects
 from kubesim.store.bootstrap.core import SYSTEM_NAMESPACES, ensure_api_server_objects, ensure_namespace
 from kubesim.store.bootstrap.kube_system import ensure_kube_system
 from kubesim.store.bootstrap.nodes import ensure_nodes, node_names
@@ -21,6 +22,14 @@ from kubesim.store.store import Store
 __all__ = ["CLUSTER", "KUBERNETES_VERSION", "NAMESPACES", "bootstrap", "node_names"]
 
 NAMESPACES = (*SYSTEM_NAMESPACES, "local-path-storage")
+
+
+def ensure_rbac(store: Store) -> None:
+    """The default roles and bindings the API server creates for itself, kubeadm's admin binding among them."""
+    for obj in bootstrap_rbac_objects():
+        key = CLUSTER_ROLES if obj["kind"] == "ClusterRole" else CLUSTER_ROLE_BINDINGS
+        if store.get(key, "", obj["metadata"]["name"]) is None:
+            store.create(key, "", obj["metadata"]["name"], obj)
 
 
 def bootstrap(store: Store, workers: int = 2, ca_pem: str | None = None) -> None:
@@ -34,3 +43,4 @@ def bootstrap(store: Store, workers: int = 2, ca_pem: str | None = None) -> None
     ensure_api_server_objects(boot, nodes[0])
     ensure_kube_system(boot, nodes)
     ensure_local_path_storage(boot, nodes[0])
+    ensure_rbac(store)
