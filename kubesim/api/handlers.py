@@ -259,7 +259,7 @@ class Api:
                 try:
                     return decode_object(request.body)
                 except ProtobufError as error:
-                    raise bad_request(str(error)) from None
+                    raise bad_request(_protobuf_message(error, request.body, self._expected_kind(request))) from None
             if content_type in ("application/yaml", "application/apply-patch+yaml"):
                 data = yaml.safe_load(request.body)
             else:
@@ -269,6 +269,14 @@ class Api:
         if not isinstance(data, dict):
             raise bad_request("the request body is not a JSON object")
         return data
+
+    def _expected_kind(self, request: Request) -> str:
+        parts = [part for part in request.path.split("/") if part]
+        group, version, rest = ("", parts[1], parts[2:]) if parts[:1] == ["api"] else (parts[1], parts[2], parts[3:])
+        if len(rest) >= 3 and rest[0] == "namespaces":
+            rest = rest[2:]
+        resource = self.registry.by_plural(group, version, rest[0]) if rest else None
+        return resource.kind if resource else "Object"
 
     def _create(self, request: Request, target: Target) -> Response:
         if target.name is not None:
@@ -570,6 +578,15 @@ class Api:
 _PROPAGATION_FINALIZERS = {"Foreground": "foregroundDeletion", "Orphan": "orphan"}
 _CUSTOM_PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml")
 _PATCH_TYPES = (*_CUSTOM_PATCH_TYPES, "application/strategic-merge-patch+json")
+
+
+def _protobuf_message(error: Any, body: bytes, expected_kind: str) -> str:
+    """Worded as the API server's decoder words it, with or without a readable envelope."""
+    if error.kind:
+        version = (error.api_version or "").rpartition("/")[2]
+        return f'{error.kind} in version "{version}" cannot be handled as a {error.kind}: {error}'
+    preview = body[:30].hex()
+    return f"the object provided is unrecognized (must be of type {expected_kind}): {error} ({preview} ...)"
 
 
 def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Kubernetes protobuf bodies (`application/vnd.kubernetes.protobuf`) as the dicts the JSON API works with.
 
-kubectl 1.32+ sends the objects its generators build (`kubectl create configmap`, `run`, `expose`, `autoscale`, ...)
-as protobuf and does not fall back to JSON. A body is the magic `k8s\\x00` followed by a runtime.Unknown envelope:
-typeMeta (apiVersion, kind), the object's own message as bytes, contentEncoding and contentType.
+kubectl (1.32 and later) sends the typed objects it builds itself as protobuf: every `kubectl create <kind>`
+generator, `create job --from`, `autoscale`, `create token`, `auth can-i` and `auth whoami` (kubectl 1.37's `run`,
+`expose` and `drain` send JSON). A body is the magic `k8s\\x00` followed by a runtime.Unknown envelope: typeMeta
+(apiVersion, kind), the object's own message as bytes, contentEncoding and contentType.
 
 MESSAGES restates the field numbers of Kubernetes' generated.proto files for every message reachable from the kinds
 in KINDS, together with the facts of the Go types that decide what the JSON looks like. Go writes every non-pointer
@@ -65,7 +66,555 @@ class Field:
     inline: bool = False
 
 
-# Field numbers and JSON names from k8s.io/api and k8s.io/apimachinery generated.proto and types.go (Kubernetes 1.37).
+_API_GROUPS = {
+    "core": "",
+    "apps": "apps",
+    "batch": "batch",
+    "autoscaling": "autoscaling",
+    "networking": "networking.k8s.io",
+    "rbac": "rbac.authorization.k8s.io",
+    "policy": "policy",
+    "scheduling": "scheduling.k8s.io",
+    "authentication": "authentication.k8s.io",
+    "authorization": "authorization.k8s.io",
+}
+_TOP_LEVEL = (
+    "core.v1.Pod",
+    "core.v1.PodList",
+    "core.v1.ConfigMap",
+    "core.v1.ConfigMapList",
+    "core.v1.Secret",
+    "core.v1.SecretList",
+    "core.v1.Namespace",
+    "core.v1.NamespaceList",
+    "core.v1.Service",
+    "core.v1.ServiceList",
+    "core.v1.ServiceAccount",
+    "core.v1.ServiceAccountList",
+    "core.v1.ResourceQuota",
+    "core.v1.ResourceQuotaList",
+    "apps.v1.Deployment",
+    "apps.v1.DeploymentList",
+    "apps.v1.ReplicaSet",
+    "apps.v1.ReplicaSetList",
+    "apps.v1.StatefulSet",
+    "apps.v1.StatefulSetList",
+    "apps.v1.DaemonSet",
+    "apps.v1.DaemonSetList",
+    "batch.v1.Job",
+    "batch.v1.JobList",
+    "batch.v1.CronJob",
+    "batch.v1.CronJobList",
+    "autoscaling.v1.HorizontalPodAutoscaler",
+    "autoscaling.v1.HorizontalPodAutoscalerList",
+    "autoscaling.v1.Scale",
+    "autoscaling.v2.HorizontalPodAutoscaler",
+    "autoscaling.v2.HorizontalPodAutoscalerList",
+    "networking.v1.Ingress",
+    "networking.v1.IngressList",
+    "rbac.v1.Role",
+    "rbac.v1.RoleList",
+    "rbac.v1.RoleBinding",
+    "rbac.v1.RoleBindingList",
+    "rbac.v1.ClusterRole",
+    "rbac.v1.ClusterRoleList",
+    "rbac.v1.ClusterRoleBinding",
+    "rbac.v1.ClusterRoleBindingList",
+    "policy.v1.PodDisruptionBudget",
+    "policy.v1.PodDisruptionBudgetList",
+    "policy.v1.Eviction",
+    "scheduling.v1.PriorityClass",
+    "scheduling.v1.PriorityClassList",
+    "authentication.v1.TokenRequest",
+    "authentication.v1.SelfSubjectReview",
+    "authorization.v1.SelfSubjectAccessReview",
+    "authorization.v1.SelfSubjectRulesReview",
+)
+# The apiserver registers these meta.k8s.io kinds in every group version.
+_META_KINDS = ("Status", "DeleteOptions")
+# The scheme the kube-apiserver names when it meets a kind it does not know.
+_SCHEME = "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"
+
+
+def _api_version(message: str) -> str:
+    package, version, _ = message.split(".")
+    group = _API_GROUPS[package]
+    return f"{group}/{version}" if group else version
+
+
+KINDS: dict[tuple[str, str], str] = {(_api_version(m), m.rsplit(".", 1)[1]): m for m in _TOP_LEVEL}
+
+
+def message_for(api_version: str, kind: str) -> str:
+    """The MESSAGES name for an envelope's apiVersion and kind."""
+    if kind in _META_KINDS:
+        return f"meta.v1.{kind}"
+    message = KINDS.get((api_version, kind))
+    if message is None:
+        raise ProtobufError(f'no kind "{kind}" is registered for version "{api_version}" in scheme "{_SCHEME}"')
+    return message
+
+
+def decode_object(body: bytes) -> dict[str, Any]:
+    """A protobuf request body as the JSON object kubectl would have sent: {"apiVersion", "kind", ...}."""
+    api_version, kind, raw = _open_envelope(body)
+    try:
+        obj = _to_json(message_for(api_version, kind), raw)
+    except ProtobufError as error:
+        raise ProtobufError(str(error), api_version=api_version, kind=kind) from None
+    return {"apiVersion": api_version, "kind": kind, **obj}
+
+
+def encode_object(obj: Mapping[str, Any]) -> bytes:
+    """A JSON object of one of the KINDS (or Status, DeleteOptions) as a protobuf body; nulls are not written."""
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        raise ProtobufError("cannot encode an object without a string apiVersion and kind")
+    raw = _from_json(message_for(api_version, kind), obj)
+    type_meta = _encode_scalars(_TYPE_META, {1: api_version, 2: kind})
+    # Go writes the envelope's empty contentEncoding and contentType too.
+    return MAGIC + _encode_scalars(_UNKNOWN, {1: type_meta, 2: raw, 3: "", 4: ""})
+
+
+def _open_envelope(body: bytes) -> tuple[str, str, bytes]:
+    if not body:
+        raise ProtobufError("empty data")
+    if not body.startswith(MAGIC):
+        prefix = " ".join(str(byte) for byte in MAGIC)
+        raise ProtobufError(f"provided data does not appear to be a protobuf message, expected prefix [{prefix}]")
+    if len(body) == len(MAGIC):
+        raise ProtobufError("empty body")
+    envelope = _parse(body[len(MAGIC) :], "runtime.Unknown", _UNKNOWN)
+    type_meta = _parse(envelope.get(1, b""), "runtime.TypeMeta", _TYPE_META)
+    api_version, kind = type_meta.get(1, ""), type_meta.get(2, "")
+    described = f"runtime.TypeMeta{{APIVersion:{json.dumps(api_version)}, Kind:{json.dumps(kind)}}}"
+    if not kind:
+        raise ProtobufError(f"Object 'Kind' is missing in '{described}'")
+    if not api_version:
+        raise ProtobufError(f"Object 'apiVersion' is missing in '{described}'")
+    return api_version, kind, envelope.get(2, b"")
+
+
+# The wire.
+
+_VARINT, _FIXED64, _LENGTH_DELIMITED, _START_GROUP, _END_GROUP, _FIXED32 = range(6)
+_WIRE_TYPES = {
+    "bool": _VARINT,
+    "int32": _VARINT,
+    "int64": _VARINT,
+    "string": _LENGTH_DELIMITED,
+    "bytes": _LENGTH_DELIMITED,
+}
+_UINT64 = (1 << 64) - 1
+_UNEXPECTED_EOF = "unexpected EOF"
+_NEGATIVE_LENGTH = "proto: negative length found during unmarshaling"
+
+_UNKNOWN = {
+    1: Field("typeMeta", "runtime.TypeMeta"),
+    2: Field("raw", "bytes"),
+    3: Field("contentEncoding", "string"),
+    4: Field("contentType", "string"),
+}
+_TYPE_META = {1: Field("apiVersion", "string"), 2: Field("kind", "string")}
+
+
+class _Reader:
+    __slots__ = ("data", "end", "pos")
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos, self.end = data, 0, len(data)
+
+    def at_end(self) -> bool:
+        return self.pos >= self.end
+
+    def varint(self) -> int:
+        result = shift = 0
+        while True:
+            if shift >= 64:
+                raise ProtobufError("proto: integer overflow")
+            if self.pos >= self.end:
+                raise ProtobufError(_UNEXPECTED_EOF)
+            byte = self.data[self.pos]
+            self.pos += 1
+            result |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return result & _UINT64
+            shift += 7
+
+    def skip(self, count: int) -> int:
+        """Moves past count bytes and returns where they start."""
+        if count > self.end - self.pos:
+            raise ProtobufError(_UNEXPECTED_EOF)
+        start, self.pos = self.pos, self.pos + count
+        return start
+
+    def chunk(self) -> bytes:
+        length = self.varint()
+        if length >= 1 << 63:  # Go reads lengths as a signed int
+            raise ProtobufError(_NEGATIVE_LENGTH)
+        start = self.skip(length)
+        return self.data[start : start + length]
+
+
+def _signed(value: int, bits: int) -> int:
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if value >> (bits - 1) else value
+
+
+def _go_name(field: Field) -> str:
+    return field.name[:1].upper() + field.name[1:]
+
+
+def _parse(data: bytes, message: str, fields: Mapping[int, Field]) -> dict[int, Any]:
+    """The fields of one message on the wire, by number: scalars as Python values, messages and map entries as their
+    bytes, repeated fields as lists. Unknown field numbers are skipped."""
+    label = message.rsplit(".", 1)[-1]
+    reader = _Reader(data)
+    parsed: dict[int, Any] = {}
+    while not reader.at_end():
+        tag = reader.varint()
+        number, wire_type = _signed(tag >> 3, 32), tag & 7
+        if wire_type == _END_GROUP:
+            raise ProtobufError(f"proto: {label}: wiretype end group for non-group")
+        if number <= 0:
+            raise ProtobufError(f"proto: {label}: illegal tag {number} (wire type {tag})")
+        field = fields.get(number)
+        if field is None:
+            _skip_field(reader, wire_type)
+        elif field.repeated or field.map:
+            parsed.setdefault(number, []).extend(_read_repeated(reader, field, wire_type))
+        else:
+            parsed[number] = _read_single(reader, field, wire_type)
+    return parsed
+
+
+def _skip_field(reader: _Reader, wire_type: int) -> None:
+    depth = 0
+    while True:
+        if wire_type == _VARINT:
+            reader.varint()
+        elif wire_type == _FIXED64:
+            reader.skip(8)
+        elif wire_type == _LENGTH_DELIMITED:
+            reader.chunk()
+        elif wire_type == _START_GROUP:
+            depth += 1
+        elif wire_type == _END_GROUP:
+            if depth == 0:
+                raise ProtobufError("proto: unexpected end of group")
+            depth -= 1
+        elif wire_type == _FIXED32:
+            reader.skip(4)
+        else:
+            raise ProtobufError(f"proto: illegal wireType {wire_type}")
+        if depth == 0:
+            return
+        wire_type = reader.varint() & 7
+
+
+def _read_single(reader: _Reader, field: Field, wire_type: int) -> Any:
+    _check_wire_type(field, wire_type, _WIRE_TYPES.get(field.type, _LENGTH_DELIMITED))
+    return _read_payload(reader, field.type)
+
+
+def _check_wire_type(field: Field, wire_type: int, expected: int) -> None:
+    if wire_type != expected:
+        raise ProtobufError(f"proto: wrong wireType = {wire_type} for field {_go_name(field)}")
+
+
+def _read_repeated(reader: _Reader, field: Field, wire_type: int) -> list[Any]:
+    if field.map:
+        _check_wire_type(field, wire_type, _LENGTH_DELIMITED)
+        return [reader.chunk()]
+    if _WIRE_TYPES.get(field.type) != _VARINT or wire_type != _LENGTH_DELIMITED:
+        return [_read_single(reader, field, wire_type)]
+    # Packed numbers: the generated code accepts them, though Kubernetes itself writes them one by one.
+    packed = _Reader(reader.chunk())
+    values = []
+    while not packed.at_end():
+        values.append(_read_payload(packed, field.type))
+    return values
+
+
+def _read_payload(reader: _Reader, type_: str) -> Any:
+    if type_ == "bool":
+        return reader.varint() != 0
+    if type_ == "int32":
+        return _signed(reader.varint(), 32)
+    if type_ == "int64":
+        return _signed(reader.varint(), 64)
+    chunk = reader.chunk()
+    # Go keeps invalid UTF-8 in strings and its JSON writes U+FFFD for it.
+    return chunk.decode("utf-8", "replace") if type_ == "string" else chunk
+
+
+def _write_varint(out: bytearray, value: int) -> None:
+    value &= _UINT64
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def _write_field(out: bytearray, number: int, type_: str, value: Any) -> None:
+    """Writes one value: a scalar of type_, or the bytes of an encoded message."""
+    wire_type = _WIRE_TYPES.get(type_, _LENGTH_DELIMITED)
+    _write_varint(out, number << 3 | wire_type)
+    if wire_type == _VARINT:
+        _write_varint(out, int(value))
+        return
+    payload = value.encode() if type_ == "string" else value
+    _write_varint(out, len(payload))
+    out += payload
+
+
+def _encode_scalars(fields: Mapping[int, Field], values: Mapping[int, Any]) -> bytes:
+    out = bytearray()
+    for number, value in values.items():
+        field = fields[number]
+        for item in value if field.repeated else [value]:
+            _write_field(out, number, field.type, item)
+    return bytes(out)
+
+
+# JSON from the wire.
+
+
+def _to_json(message: str, data: bytes) -> Any:
+    special = _SPECIALS.get(message)
+    if special is not None:
+        return special.to_json(data)
+    fields = MESSAGES[message]
+    parsed = _parse(data, message, fields)
+    obj: dict[str, Any] = {}
+    for number, field in fields.items():
+        if number not in parsed:
+            if (field.repeated or field.map) and not field.omitempty:
+                obj[field.name] = None
+            continue
+        value = _field_to_json(field, parsed[number])
+        if field.inline:
+            obj.update(value)
+        elif _in_go_json(field, value):
+            obj[field.name] = value
+    return obj
+
+
+def _in_go_json(field: Field, value: Any) -> bool:
+    """Whether Go's encoding/json writes this decoded value (Go writes every non-pointer field to the wire)."""
+    if value is None:
+        return not field.omitzero
+    if field.pointer or not field.omitempty:
+        return True
+    if field.repeated or field.map:
+        return bool(value)
+    return field.type not in _WIRE_TYPES or value not in ("", 0, False)
+
+
+def _field_to_json(field: Field, raw: Any) -> Any:
+    if field.map:
+        return dict(_map_entry_to_json(field.type, entry) for entry in raw)
+    if field.repeated:
+        return [_value_to_json(field.type, item) for item in raw]
+    return _value_to_json(field.type, raw)
+
+
+def _value_to_json(type_: str, raw: Any) -> Any:
+    if type_ == "bytes":
+        return base64.b64encode(raw).decode("ascii")
+    if type_ in _WIRE_TYPES:
+        return raw
+    return _to_json(type_, raw)
+
+
+@functools.cache
+def _map_entry(value_type: str) -> dict[int, Field]:
+    return {1: Field("key", "string"), 2: Field("value", value_type)}
+
+
+def _map_entry_to_json(value_type: str, entry: bytes) -> tuple[str, Any]:
+    parsed = _parse(entry, "MapEntry", _map_entry(value_type))
+    # An entry without a value holds the zero value, as in Go.
+    return parsed.get(1, ""), _value_to_json(value_type, parsed.get(2, "" if value_type == "string" else b""))
+
+
+# The wire from JSON.
+
+
+def _from_json(message: str, value: Any) -> bytes:
+    special = _SPECIALS.get(message)
+    if special is not None:
+        return special.from_json(value)
+    if not isinstance(value, Mapping):
+        raise _cannot_encode(message, "an object", value)
+    out = bytearray()
+    for number, field in MESSAGES[message].items():
+        if field.inline:
+            _write_field(out, number, field.type, _from_json(field.type, value))
+            continue
+        item = value.get(field.name)
+        if item is not None:
+            _write_json_field(out, number, field, item, f"{message}.{field.name}")
+    return bytes(out)
+
+
+def _write_json_field(out: bytearray, number: int, field: Field, value: Any, where: str) -> None:
+    if field.map:
+        if not isinstance(value, Mapping):
+            raise _cannot_encode(where, "an object", value)
+        # Sorted keys, as Kubernetes' generated code writes maps.
+        for key in sorted(value):
+            entry = bytearray()
+            _write_field(entry, 1, "string", _checked_scalar("string", key, where))
+            _write_field(entry, 2, field.type, _json_to_value(field.type, value[key], where))
+            _write_field(out, number, "bytes", bytes(entry))
+    elif field.repeated:
+        if not isinstance(value, list):
+            raise _cannot_encode(where, "a list", value)
+        for item in value:
+            _write_field(out, number, field.type, _json_to_value(field.type, item, where))
+    else:
+        _write_field(out, number, field.type, _json_to_value(field.type, value, where))
+
+
+def _json_to_value(type_: str, value: Any, where: str) -> Any:
+    if type_ == "bytes":
+        if not isinstance(value, str):
+            raise _cannot_encode(where, "a base64 string", value)
+        try:
+            return base64.b64decode(value, validate=True)
+        except binascii.Error as error:
+            raise ProtobufError(f"cannot encode {where}: illegal base64 data: {error}") from None
+    if type_ in _WIRE_TYPES:
+        return _checked_scalar(type_, value, where)
+    return _from_json(type_, value)
+
+
+_INT_RANGES = {"int32": 1 << 31, "int64": 1 << 63}
+
+
+def _checked_scalar(type_: str, value: Any, where: str) -> Any:
+    if type_ == "string" and isinstance(value, str):
+        return value
+    if type_ == "bool" and isinstance(value, bool):
+        return value
+    if type_ in _INT_RANGES and isinstance(value, int) and not isinstance(value, bool):
+        if not -_INT_RANGES[type_] <= value < _INT_RANGES[type_]:
+            raise ProtobufError(f"cannot encode {where}: {value} does not fit in {type_}")
+        return value
+    raise _cannot_encode(where, f"a {type_}", value)
+
+
+def _cannot_encode(where: str, expected: str, value: Any) -> ProtobufError:
+    return ProtobufError(f"cannot encode {where}: expected {expected}, got {type(value).__name__}")
+
+
+# Types whose JSON is not an object of their fields.
+
+
+@dataclass(frozen=True, slots=True)
+class _Special:
+    to_json: Callable[[bytes], Any]
+    from_json: Callable[[Any], bytes]
+
+
+_TIMESTAMP = {1: Field("seconds", "int64"), 2: Field("nanos", "int32")}
+_QUANTITY = {1: Field("string", "string")}
+_INT_OR_STRING = {1: Field("type", "int64"), 2: Field("intVal", "int32"), 3: Field("strVal", "string")}
+_FIELDS_V1 = {1: Field("Raw", "bytes")}
+_STRING_LIST = {1: Field("items", "string", repeated=True)}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _time_to_json(data: bytes) -> str | None:
+    if not data:
+        return None  # Go writes a zero time as an empty message
+    # Nanoseconds are on the wire but Kubernetes' Time reads whole seconds only, like its JSON.
+    seconds = _parse(data, "meta.v1.Timestamp", _TIMESTAMP).get(1, 0)
+    try:
+        moment = _EPOCH + timedelta(seconds=seconds)
+    except OverflowError:
+        raise ProtobufError("Time.MarshalJSON: year outside of range [0,9999]") from None
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}Z"
+
+
+def _time_from_json(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise _cannot_encode("meta.v1.Time", "an RFC 3339 string", value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ProtobufError(f'cannot encode meta.v1.Time: "{value}" is not an RFC 3339 time')
+    # Like Go, only whole seconds go on the wire (nanos 0).
+    return _encode_scalars(_TIMESTAMP, {1: calendar.timegm(moment.utctimetuple()), 2: 0})
+
+
+def _quantity_to_json(data: bytes) -> str:
+    return _parse(data, "resource.Quantity", _QUANTITY).get(1, "0")
+
+
+def _quantity_from_json(value: Any) -> bytes:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _cannot_encode("resource.Quantity", "a string or number", value)
+    return _encode_scalars(_QUANTITY, {1: str(value)})
+
+
+def _int_or_string_to_json(data: bytes) -> int | str:
+    parsed = _parse(data, "intstr.IntOrString", _INT_OR_STRING)
+    kind = parsed.get(1, 0)
+    if kind == 0:
+        return int(parsed.get(2, 0))
+    if kind == 1:
+        return str(parsed.get(3, ""))
+    raise ProtobufError("impossible IntOrString.Type")
+
+
+def _int_or_string_from_json(value: Any) -> bytes:
+    if isinstance(value, str):
+        return _encode_scalars(_INT_OR_STRING, {1: 1, 2: 0, 3: value})
+    return _encode_scalars(_INT_OR_STRING, {1: 0, 2: _checked_scalar("int32", value, "intstr.IntOrString"), 3: ""})
+
+
+def _fields_v1_to_json(data: bytes) -> Any:
+    raw = _parse(data, "meta.v1.FieldsV1", _FIELDS_V1).get(1, b"")
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise ProtobufError(f"proto: FieldsV1: invalid JSON: {error}") from None
+
+
+def _fields_v1_from_json(value: Any) -> bytes:
+    return _encode_scalars(_FIELDS_V1, {1: json.dumps(value, separators=(",", ":")).encode()})
+
+
+def _string_list_to_json(data: bytes) -> list[str] | None:
+    return _parse(data, "StringList", _STRING_LIST).get(1)
+
+
+def _string_list_from_json(value: Any) -> bytes:
+    if not isinstance(value, list):
+        raise _cannot_encode("a list of strings", "a list", value)
+    return _encode_scalars(_STRING_LIST, {1: [_checked_scalar("string", item, "a list of strings") for item in value]})
+
+
+_STRING_LIST_CODEC = _Special(_string_list_to_json, _string_list_from_json)
+_SPECIALS: dict[str, _Special] = {
+    "meta.v1.Time": _Special(_time_to_json, _time_from_json),
+    "resource.Quantity": _Special(_quantity_to_json, _quantity_from_json),
+    "intstr.IntOrString": _Special(_int_or_string_to_json, _int_or_string_from_json),
+    "meta.v1.FieldsV1": _Special(_fields_v1_to_json, _fields_v1_from_json),
+    # Go slices of strings that protobuf wraps in a message.
+    "authentication.v1.ExtraValue": _STRING_LIST_CODEC,
+    "authentication.v1.AttestationValue": _STRING_LIST_CODEC,
+}
+
+
+# The messages, by proto package and name. Field numbers from Kubernetes 1.37's generated.proto files (k8s.io/api and
+# k8s.io/apimachinery); JSON names and the pointer, omitempty, omitzero and inline facts from the Go types behind them.
 MESSAGES: dict[str, dict[int, Field]] = {
     "core.v1.Pod": {
         1: Field("metadata", "meta.v1.ObjectMeta"),
@@ -1835,549 +2384,3 @@ MESSAGES: dict[str, dict[int, Field]] = {
         3: Field("values", "string", repeated=True),
     },
 }
-
-_API_GROUPS = {
-    "core": "",
-    "apps": "apps",
-    "batch": "batch",
-    "autoscaling": "autoscaling",
-    "networking": "networking.k8s.io",
-    "rbac": "rbac.authorization.k8s.io",
-    "policy": "policy",
-    "scheduling": "scheduling.k8s.io",
-    "authentication": "authentication.k8s.io",
-    "authorization": "authorization.k8s.io",
-}
-_TOP_LEVEL = (
-    "core.v1.Pod",
-    "core.v1.PodList",
-    "core.v1.ConfigMap",
-    "core.v1.ConfigMapList",
-    "core.v1.Secret",
-    "core.v1.SecretList",
-    "core.v1.Namespace",
-    "core.v1.NamespaceList",
-    "core.v1.Service",
-    "core.v1.ServiceList",
-    "core.v1.ServiceAccount",
-    "core.v1.ServiceAccountList",
-    "core.v1.ResourceQuota",
-    "core.v1.ResourceQuotaList",
-    "apps.v1.Deployment",
-    "apps.v1.DeploymentList",
-    "apps.v1.ReplicaSet",
-    "apps.v1.ReplicaSetList",
-    "apps.v1.StatefulSet",
-    "apps.v1.StatefulSetList",
-    "apps.v1.DaemonSet",
-    "apps.v1.DaemonSetList",
-    "batch.v1.Job",
-    "batch.v1.JobList",
-    "batch.v1.CronJob",
-    "batch.v1.CronJobList",
-    "autoscaling.v1.HorizontalPodAutoscaler",
-    "autoscaling.v1.HorizontalPodAutoscalerList",
-    "autoscaling.v1.Scale",
-    "autoscaling.v2.HorizontalPodAutoscaler",
-    "autoscaling.v2.HorizontalPodAutoscalerList",
-    "networking.v1.Ingress",
-    "networking.v1.IngressList",
-    "rbac.v1.Role",
-    "rbac.v1.RoleList",
-    "rbac.v1.RoleBinding",
-    "rbac.v1.RoleBindingList",
-    "rbac.v1.ClusterRole",
-    "rbac.v1.ClusterRoleList",
-    "rbac.v1.ClusterRoleBinding",
-    "rbac.v1.ClusterRoleBindingList",
-    "policy.v1.PodDisruptionBudget",
-    "policy.v1.PodDisruptionBudgetList",
-    "policy.v1.Eviction",
-    "scheduling.v1.PriorityClass",
-    "scheduling.v1.PriorityClassList",
-    "authentication.v1.TokenRequest",
-    "authentication.v1.SelfSubjectReview",
-    "authorization.v1.SelfSubjectAccessReview",
-    "authorization.v1.SelfSubjectRulesReview",
-)
-# The apiserver registers these meta.k8s.io kinds in every group version.
-_META_KINDS = ("Status", "DeleteOptions")
-# The scheme the kube-apiserver names when it meets a kind it does not know.
-_SCHEME = "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"
-
-
-def _api_version(message: str) -> str:
-    package, version, _ = message.split(".")
-    group = _API_GROUPS[package]
-    return f"{group}/{version}" if group else version
-
-
-KINDS: dict[tuple[str, str], str] = {(_api_version(m), m.rsplit(".", 1)[1]): m for m in _TOP_LEVEL}
-
-
-def message_for(api_version: str, kind: str) -> str:
-    """The MESSAGES name for an envelope's apiVersion and kind."""
-    if kind in _META_KINDS:
-        return f"meta.v1.{kind}"
-    message = KINDS.get((api_version, kind))
-    if message is None:
-        raise ProtobufError(f'no kind "{kind}" is registered for version "{api_version}" in scheme "{_SCHEME}"')
-    return message
-
-
-def decode_object(body: bytes) -> dict[str, Any]:
-    """A protobuf request body as the JSON object kubectl would have sent: {"apiVersion", "kind", ...}."""
-    api_version, kind, raw = _open_envelope(body)
-    try:
-        obj = _to_json(message_for(api_version, kind), raw)
-    except ProtobufError as error:
-        raise ProtobufError(str(error), api_version=api_version, kind=kind) from None
-    return {"apiVersion": api_version, "kind": kind, **obj}
-
-
-def encode_object(obj: Mapping[str, Any]) -> bytes:
-    """A JSON object of one of the KINDS (or Status, DeleteOptions) as a protobuf body; nulls are not written."""
-    api_version, kind = obj.get("apiVersion"), obj.get("kind")
-    if not isinstance(api_version, str) or not isinstance(kind, str):
-        raise ProtobufError("cannot encode an object without a string apiVersion and kind")
-    raw = _from_json(message_for(api_version, kind), obj)
-    type_meta = _encode_scalars(_TYPE_META, {1: api_version, 2: kind})
-    # Go writes the envelope's empty contentEncoding and contentType too.
-    return MAGIC + _encode_scalars(_UNKNOWN, {1: type_meta, 2: raw, 3: "", 4: ""})
-
-
-# The wire.
-
-_VARINT, _FIXED64, _LENGTH_DELIMITED, _START_GROUP, _END_GROUP, _FIXED32 = range(6)
-_WIRE_TYPES = {
-    "bool": _VARINT,
-    "int32": _VARINT,
-    "int64": _VARINT,
-    "string": _LENGTH_DELIMITED,
-    "bytes": _LENGTH_DELIMITED,
-}
-_UINT64 = (1 << 64) - 1
-_UNEXPECTED_EOF = "unexpected EOF"
-_NEGATIVE_LENGTH = "proto: negative length found during unmarshaling"
-
-_UNKNOWN = {
-    1: Field("typeMeta", "runtime.TypeMeta"),
-    2: Field("raw", "bytes"),
-    3: Field("contentEncoding", "string"),
-    4: Field("contentType", "string"),
-}
-_TYPE_META = {1: Field("apiVersion", "string"), 2: Field("kind", "string")}
-
-
-class _Reader:
-    __slots__ = ("data", "end", "pos")
-
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos, self.end = data, 0, len(data)
-
-    def at_end(self) -> bool:
-        return self.pos >= self.end
-
-    def varint(self) -> int:
-        result = shift = 0
-        while True:
-            if shift >= 64:
-                raise ProtobufError("proto: integer overflow")
-            if self.pos >= self.end:
-                raise ProtobufError(_UNEXPECTED_EOF)
-            byte = self.data[self.pos]
-            self.pos += 1
-            result |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                return result & _UINT64
-            shift += 7
-
-    def skip(self, count: int) -> int:
-        """Moves past count bytes and returns where they start."""
-        if count > self.end - self.pos:
-            raise ProtobufError(_UNEXPECTED_EOF)
-        start, self.pos = self.pos, self.pos + count
-        return start
-
-    def chunk(self) -> bytes:
-        length = self.varint()
-        if length >= 1 << 63:  # Go reads lengths as a signed int
-            raise ProtobufError(_NEGATIVE_LENGTH)
-        start = self.skip(length)
-        return self.data[start : start + length]
-
-
-def _signed(value: int, bits: int) -> int:
-    value &= (1 << bits) - 1
-    return value - (1 << bits) if value >> (bits - 1) else value
-
-
-def _go_name(field: Field) -> str:
-    return field.name[:1].upper() + field.name[1:]
-
-
-def _parse(data: bytes, message: str, fields: Mapping[int, Field]) -> dict[int, Any]:
-    """The fields of one message on the wire, by number: scalars as Python values, messages and map entries as their
-    bytes, repeated fields as lists. Unknown field numbers are skipped."""
-    label = message.rsplit(".", 1)[-1]
-    reader = _Reader(data)
-    parsed: dict[int, Any] = {}
-    while not reader.at_end():
-        tag = reader.varint()
-        number, wire_type = _signed(tag >> 3, 32), tag & 7
-        if wire_type == _END_GROUP:
-            raise ProtobufError(f"proto: {label}: wiretype end group for non-group")
-        if number <= 0:
-            raise ProtobufError(f"proto: {label}: illegal tag {number} (wire type {tag})")
-        field = fields.get(number)
-        if field is None:
-            _skip_field(reader, wire_type)
-        elif field.repeated or field.map:
-            parsed.setdefault(number, []).extend(_read_repeated(reader, field, wire_type))
-        else:
-            parsed[number] = _read_single(reader, field, wire_type)
-    return parsed
-
-
-def _skip_field(reader: _Reader, wire_type: int) -> None:
-    depth = 0
-    while True:
-        if wire_type == _VARINT:
-            reader.varint()
-        elif wire_type == _FIXED64:
-            reader.skip(8)
-        elif wire_type == _LENGTH_DELIMITED:
-            reader.chunk()
-        elif wire_type == _START_GROUP:
-            depth += 1
-        elif wire_type == _END_GROUP:
-            if depth == 0:
-                raise ProtobufError("proto: unexpected end of group")
-            depth -= 1
-        elif wire_type == _FIXED32:
-            reader.skip(4)
-        else:
-            raise ProtobufError(f"proto: illegal wireType {wire_type}")
-        if depth == 0:
-            return
-        wire_type = reader.varint() & 7
-
-
-def _read_single(reader: _Reader, field: Field, wire_type: int) -> Any:
-    _check_wire_type(field, wire_type, _WIRE_TYPES.get(field.type, _LENGTH_DELIMITED))
-    return _read_payload(reader, field.type)
-
-
-def _check_wire_type(field: Field, wire_type: int, expected: int) -> None:
-    if wire_type != expected:
-        raise ProtobufError(f"proto: wrong wireType = {wire_type} for field {_go_name(field)}")
-
-
-def _read_repeated(reader: _Reader, field: Field, wire_type: int) -> list[Any]:
-    if field.map:
-        _check_wire_type(field, wire_type, _LENGTH_DELIMITED)
-        return [reader.chunk()]
-    if _WIRE_TYPES.get(field.type) != _VARINT or wire_type != _LENGTH_DELIMITED:
-        return [_read_single(reader, field, wire_type)]
-    # Packed numbers: the generated code accepts them, though Kubernetes itself writes them one by one.
-    packed = _Reader(reader.chunk())
-    values = []
-    while not packed.at_end():
-        values.append(_read_payload(packed, field.type))
-    return values
-
-
-def _read_payload(reader: _Reader, type_: str) -> Any:
-    if type_ == "bool":
-        return reader.varint() != 0
-    if type_ == "int32":
-        return _signed(reader.varint(), 32)
-    if type_ == "int64":
-        return _signed(reader.varint(), 64)
-    chunk = reader.chunk()
-    # Go keeps invalid UTF-8 in strings and its JSON writes U+FFFD for it.
-    return chunk.decode("utf-8", "replace") if type_ == "string" else chunk
-
-
-def _write_varint(out: bytearray, value: int) -> None:
-    value &= _UINT64
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-
-
-def _write_field(out: bytearray, number: int, type_: str, value: Any) -> None:
-    """Writes one value: a scalar of type_, or the bytes of an encoded message."""
-    wire_type = _WIRE_TYPES.get(type_, _LENGTH_DELIMITED)
-    _write_varint(out, number << 3 | wire_type)
-    if wire_type == _VARINT:
-        _write_varint(out, int(value))
-        return
-    payload = value.encode() if type_ == "string" else value
-    _write_varint(out, len(payload))
-    out += payload
-
-
-def _encode_scalars(fields: Mapping[int, Field], values: Mapping[int, Any]) -> bytes:
-    out = bytearray()
-    for number, value in values.items():
-        field = fields[number]
-        for item in value if field.repeated else [value]:
-            _write_field(out, number, field.type, item)
-    return bytes(out)
-
-
-# JSON from the wire.
-
-
-def _to_json(message: str, data: bytes) -> Any:
-    special = _SPECIALS.get(message)
-    if special is not None:
-        return special.to_json(data)
-    fields = MESSAGES[message]
-    parsed = _parse(data, message, fields)
-    obj: dict[str, Any] = {}
-    for number, field in fields.items():
-        if number not in parsed:
-            if (field.repeated or field.map) and not field.omitempty:
-                obj[field.name] = None
-            continue
-        value = _field_to_json(field, parsed[number])
-        if field.inline:
-            obj.update(value)
-        elif _in_go_json(field, value):
-            obj[field.name] = value
-    return obj
-
-
-def _in_go_json(field: Field, value: Any) -> bool:
-    """Whether Go's encoding/json writes this decoded value (Go writes every non-pointer field to the wire)."""
-    if value is None:
-        return not field.omitzero
-    if field.pointer or not field.omitempty:
-        return True
-    if field.repeated or field.map:
-        return bool(value)
-    return field.type not in _WIRE_TYPES or value not in ("", 0, False)
-
-
-def _field_to_json(field: Field, raw: Any) -> Any:
-    if field.map:
-        return dict(_map_entry_to_json(field.type, entry) for entry in raw)
-    if field.repeated:
-        return [_value_to_json(field.type, item) for item in raw]
-    return _value_to_json(field.type, raw)
-
-
-def _value_to_json(type_: str, raw: Any) -> Any:
-    if type_ == "bytes":
-        return base64.b64encode(raw).decode("ascii")
-    if type_ in _WIRE_TYPES:
-        return raw
-    return _to_json(type_, raw)
-
-
-@functools.cache
-def _map_entry(value_type: str) -> dict[int, Field]:
-    return {1: Field("key", "string"), 2: Field("value", value_type)}
-
-
-def _map_entry_to_json(value_type: str, entry: bytes) -> tuple[str, Any]:
-    parsed = _parse(entry, "MapEntry", _map_entry(value_type))
-    # An entry without a value holds the zero value, as in Go.
-    return parsed.get(1, ""), _value_to_json(value_type, parsed.get(2, "" if value_type == "string" else b""))
-
-
-# The wire from JSON.
-
-
-def _from_json(message: str, value: Any) -> bytes:
-    special = _SPECIALS.get(message)
-    if special is not None:
-        return special.from_json(value)
-    if not isinstance(value, Mapping):
-        raise _cannot_encode(message, "an object", value)
-    out = bytearray()
-    for number, field in MESSAGES[message].items():
-        if field.inline:
-            _write_field(out, number, field.type, _from_json(field.type, value))
-            continue
-        item = value.get(field.name)
-        if item is not None:
-            _write_json_field(out, number, field, item, f"{message}.{field.name}")
-    return bytes(out)
-
-
-def _write_json_field(out: bytearray, number: int, field: Field, value: Any, where: str) -> None:
-    if field.map:
-        if not isinstance(value, Mapping):
-            raise _cannot_encode(where, "an object", value)
-        # Sorted keys, as Kubernetes' generated code writes maps.
-        for key in sorted(value):
-            entry = bytearray()
-            _write_field(entry, 1, "string", _checked_scalar("string", key, where))
-            _write_field(entry, 2, field.type, _json_to_value(field.type, value[key], where))
-            _write_field(out, number, "bytes", bytes(entry))
-    elif field.repeated:
-        if not isinstance(value, list):
-            raise _cannot_encode(where, "a list", value)
-        for item in value:
-            _write_field(out, number, field.type, _json_to_value(field.type, item, where))
-    else:
-        _write_field(out, number, field.type, _json_to_value(field.type, value, where))
-
-
-def _json_to_value(type_: str, value: Any, where: str) -> Any:
-    if type_ == "bytes":
-        if not isinstance(value, str):
-            raise _cannot_encode(where, "a base64 string", value)
-        try:
-            return base64.b64decode(value, validate=True)
-        except binascii.Error as error:
-            raise ProtobufError(f"cannot encode {where}: illegal base64 data: {error}") from None
-    if type_ in _WIRE_TYPES:
-        return _checked_scalar(type_, value, where)
-    return _from_json(type_, value)
-
-
-_INT_RANGES = {"int32": 1 << 31, "int64": 1 << 63}
-
-
-def _checked_scalar(type_: str, value: Any, where: str) -> Any:
-    if type_ == "string" and isinstance(value, str):
-        return value
-    if type_ == "bool" and isinstance(value, bool):
-        return value
-    if type_ in _INT_RANGES and isinstance(value, int) and not isinstance(value, bool):
-        if not -_INT_RANGES[type_] <= value < _INT_RANGES[type_]:
-            raise ProtobufError(f"cannot encode {where}: {value} does not fit in {type_}")
-        return value
-    raise _cannot_encode(where, f"a {type_}", value)
-
-
-def _cannot_encode(where: str, expected: str, value: Any) -> ProtobufError:
-    return ProtobufError(f"cannot encode {where}: expected {expected}, got {type(value).__name__}")
-
-
-# Types whose JSON is not an object of their fields.
-
-
-@dataclass(frozen=True, slots=True)
-class _Special:
-    to_json: Callable[[bytes], Any]
-    from_json: Callable[[Any], bytes]
-
-
-_TIMESTAMP = {1: Field("seconds", "int64"), 2: Field("nanos", "int32")}
-_QUANTITY = {1: Field("string", "string")}
-_INT_OR_STRING = {1: Field("type", "int64"), 2: Field("intVal", "int32"), 3: Field("strVal", "string")}
-_FIELDS_V1 = {1: Field("Raw", "bytes")}
-_STRING_LIST = {1: Field("items", "string", repeated=True)}
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _time_to_json(data: bytes) -> str | None:
-    if not data:
-        return None  # Go writes a zero time as an empty message
-    # Nanoseconds are on the wire but Kubernetes' Time reads whole seconds only, like its JSON.
-    seconds = _parse(data, "meta.v1.Timestamp", _TIMESTAMP).get(1, 0)
-    try:
-        moment = _EPOCH + timedelta(seconds=seconds)
-    except OverflowError:
-        raise ProtobufError("Time.MarshalJSON: year outside of range [0,9999]") from None
-    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}Z"
-
-
-def _time_from_json(value: Any) -> bytes:
-    if not isinstance(value, str):
-        raise _cannot_encode("meta.v1.Time", "an RFC 3339 string", value)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ProtobufError(f'cannot encode meta.v1.Time: "{value}" is not an RFC 3339 time')
-    # Like Go, only whole seconds go on the wire (nanos 0).
-    return _encode_scalars(_TIMESTAMP, {1: calendar.timegm(moment.utctimetuple()), 2: 0})
-
-
-def _quantity_to_json(data: bytes) -> str:
-    return _parse(data, "resource.Quantity", _QUANTITY).get(1, "0")
-
-
-def _quantity_from_json(value: Any) -> bytes:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _cannot_encode("resource.Quantity", "a string or number", value)
-    return _encode_scalars(_QUANTITY, {1: str(value)})
-
-
-def _int_or_string_to_json(data: bytes) -> int | str:
-    parsed = _parse(data, "intstr.IntOrString", _INT_OR_STRING)
-    kind = parsed.get(1, 0)
-    if kind == 0:
-        return int(parsed.get(2, 0))
-    if kind == 1:
-        return str(parsed.get(3, ""))
-    raise ProtobufError("impossible IntOrString.Type")
-
-
-def _int_or_string_from_json(value: Any) -> bytes:
-    if isinstance(value, str):
-        return _encode_scalars(_INT_OR_STRING, {1: 1, 2: 0, 3: value})
-    return _encode_scalars(_INT_OR_STRING, {1: 0, 2: _checked_scalar("int32", value, "intstr.IntOrString"), 3: ""})
-
-
-def _fields_v1_to_json(data: bytes) -> Any:
-    raw = _parse(data, "meta.v1.FieldsV1", _FIELDS_V1).get(1, b"")
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError as error:
-        raise ProtobufError(f"proto: FieldsV1: invalid JSON: {error}") from None
-
-
-def _fields_v1_from_json(value: Any) -> bytes:
-    return _encode_scalars(_FIELDS_V1, {1: json.dumps(value, separators=(",", ":")).encode()})
-
-
-def _string_list_to_json(data: bytes) -> list[str] | None:
-    return _parse(data, "StringList", _STRING_LIST).get(1)
-
-
-def _string_list_from_json(value: Any) -> bytes:
-    if not isinstance(value, list):
-        raise _cannot_encode("a list of strings", "a list", value)
-    return _encode_scalars(_STRING_LIST, {1: [_checked_scalar("string", item, "a list of strings") for item in value]})
-
-
-_STRING_LIST_CODEC = _Special(_string_list_to_json, _string_list_from_json)
-_SPECIALS: dict[str, _Special] = {
-    "meta.v1.Time": _Special(_time_to_json, _time_from_json),
-    "resource.Quantity": _Special(_quantity_to_json, _quantity_from_json),
-    "intstr.IntOrString": _Special(_int_or_string_to_json, _int_or_string_from_json),
-    "meta.v1.FieldsV1": _Special(_fields_v1_to_json, _fields_v1_from_json),
-    # Go slices of strings that protobuf wraps in a message.
-    "authentication.v1.ExtraValue": _STRING_LIST_CODEC,
-    "authentication.v1.AttestationValue": _STRING_LIST_CODEC,
-}
-
-
-def _open_envelope(body: bytes) -> tuple[str, str, bytes]:
-    if not body:
-        raise ProtobufError("empty data")
-    if not body.startswith(MAGIC):
-        prefix = " ".join(str(byte) for byte in MAGIC)
-        raise ProtobufError(f"provided data does not appear to be a protobuf message, expected prefix [{prefix}]")
-    if len(body) == len(MAGIC):
-        raise ProtobufError("empty body")
-    envelope = _parse(body[len(MAGIC) :], "runtime.Unknown", _UNKNOWN)
-    type_meta = _parse(envelope.get(1, b""), "runtime.TypeMeta", _TYPE_META)
-    api_version, kind = type_meta.get(1, ""), type_meta.get(2, "")
-    described = f"runtime.TypeMeta{{APIVersion:{json.dumps(api_version)}, Kind:{json.dumps(kind)}}}"
-    if not kind:
-        raise ProtobufError(f"Object 'Kind' is missing in '{described}'")
-    if not api_version:
-        raise ProtobufError(f"Object 'apiVersion' is missing in '{described}'")
-    return api_version, kind, envelope.get(2, b"")

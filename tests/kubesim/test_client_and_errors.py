@@ -115,3 +115,24 @@ def test_stale_resource_version_is_a_conflict(cluster: Cluster) -> None:
     result = cluster.kubectl("replace", "-f", "-", stdin=json.dumps(current), check=False)
     assert result.returncode == 1
     assert "the object has been modified" in result.stderr
+
+
+def test_bad_protobuf_is_a_bad_request(cluster: Cluster) -> None:
+    status, body = raw(
+        cluster,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        b"k8s\x00\x0a\xff\xff",
+        "application/vnd.kubernetes.protobuf",
+    )
+    assert status == 400 and body["reason"] == "BadRequest"
+    assert cluster.kubectl("get", "namespaces").returncode == 0
+
+
+def test_generators_that_send_protobuf(cluster: Cluster) -> None:
+    cluster.kubectl("create", "namespace", "made-by-protobuf")
+    cluster.kubectl("create", "secret", "generic", "db", "--from-literal=password=s3cret", "-n", "made-by-protobuf")
+    cluster.kubectl("create", "deployment", "web", "--image=nginx:1.27", "-n", "made-by-protobuf")
+    cluster.kubectl("create", "job", "once", "--image=busybox:1.36", "-n", "made-by-protobuf", "--", "true")
+    names = cluster.kubectl("get", "secret,deployment,job", "-n", "made-by-protobuf", "-o", "name").stdout.split()
+    assert {"secret/db", "deployment.apps/web", "job.batch/once"} <= set(names)
