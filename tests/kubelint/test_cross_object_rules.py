@@ -1,7 +1,6 @@
 """Selector and cross-object rules: messages, the object and file each finding lands in, when the
-rules stay silent, robustness and speed, which the fixtures cannot show."""
+rules stay silent, robustness at scale, which the fixtures cannot show."""
 
-import time
 from pathlib import Path
 from textwrap import dedent
 
@@ -236,7 +235,7 @@ def test_each_malformed_object_alone_never_crashes(rule_id: str) -> None:
         assert not [finding for finding in findings if finding.rule == "internal-error"], (text, findings)
 
 
-def test_cross_object_rules_are_fast_on_ten_thousand_objects() -> None:
+def test_cross_object_rules_on_ten_thousand_objects() -> None:
     documents = []
     for number in range(2_500):
         namespace = f"ns{number % 40}"
@@ -271,9 +270,8 @@ spec: {{selector: {{app: lost{number}}}}}
     objects, _ = objects_of(read_yaml("---\n".join(documents), "big.yaml"))
     assert len(objects) == 10_000
     checks = {rule_id: all_rules()[rule_id].check for rule_id in CROSS_OBJECT_RULES}
-    start = time.perf_counter()
+    # A quadratic rule takes minutes here; pytest-timeout stops it.
     found = {rule_id: list(check(objects, {})) for rule_id, check in checks.items() if check is not None}
-    assert time.perf_counter() - start < 10.0  # a quadratic rule takes minutes here
     assert len(found["service-selects-nothing"]) == 2_500
     assert len(found["hpa-target-no-cpu-requests"]) == 2_500
     assert not found["service-target-port-missing"] and not found["statefulset-service-missing"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -377,11 +376,9 @@ def test_paths_follow_the_verbs(openapi: OpenAPI) -> None:
 
 def test_documents_are_built_once(openapi: OpenAPI) -> None:
     first, digest = openapi.v3_document("apps", "v1")
-    started = time.perf_counter()
     again, same = openapi.v3_document("apps", "v1")
 
     assert again is first and same == digest
-    assert time.perf_counter() - started < 0.05
 
 
 def test_a_registry_change_rebuilds_the_document() -> None:
@@ -573,15 +570,12 @@ def test_v2_is_cached_until_a_crd_changes(openapi: OpenAPI) -> None:
 # -- with the real registry -----------------------------------------------------------------------------------
 
 
-def test_every_group_version_of_the_real_registry_builds_quickly() -> None:
+def test_every_group_version_of_the_real_registry_builds() -> None:
     openapi = OpenAPI(ResourceRegistry())
-    started = time.perf_counter()
     index = openapi.v3_index()["paths"]
-    elapsed = time.perf_counter() - started
 
     assert {"api/v1", "apis/apps/v1", "apis/batch/v1", "apis/networking.k8s.io/v1"} <= set(index)
     assert "apis/metrics.k8s.io/v1beta1" not in index  # aggregated, and no schema ships for it
-    assert elapsed < 5, f"building every v3 document took {elapsed:.2f}s"
     for key in index:
         group, version = ("", key.split("/")[1]) if key.startswith("api/") else tuple(key.split("/")[1:])
         doc = document(openapi, group, version)
