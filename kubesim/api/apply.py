@@ -21,9 +21,10 @@ reads these from its OpenAPI models; ``ApplySchema`` reads the same extensions f
 kubernetes-validate ships, or from a CustomResourceDefinition's ``openAPIV3Schema``.
 
 Where the apiserver works on typed Go objects, a struct field that is not a pointer is always present
-(``spec`` of a Deployment, ``template`` of its spec, a container's ``resources``). The comparisons that
-decide Update ownership see such fields as empty objects when a stored dict lacks them, so that the
-FieldsV1 of a create or update looks the same as the real server's.
+(``spec`` of a Deployment, ``template`` of its spec, a container's ``resources``), and so is a list
+declared without omitempty (a pod's ``containers``, null when unset). The comparisons that decide Update
+ownership give a stored dict those fields, so that the FieldsV1 of a create or update looks like the real
+server's (``f:spec`` without ``.``, ``f:resources: {}`` for each new container).
 
 Not covered: conversion between API versions (every entry is taken to speak the request's version), the
 migration of client-side ``last-applied-configuration`` to server-side apply, unions, and the
@@ -38,11 +39,12 @@ import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
-from kubesim.api.patch import PatchError, _data_file
+from kubesim.api.openapi import schema_names_by_gvk, source_definitions
+from kubesim.api.patch import PatchError
 
 APPLY_PATCH = "application/apply-patch+yaml"
 
@@ -91,6 +93,27 @@ _POINTER_STRUCT_FIELDS = frozenset(
     }
 )
 
+# Associative lists the API types declare without omitempty: a typed object has them, null when unset.
+_ALWAYS_PRESENT_LISTS = frozenset(
+    {
+        ("io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", "values"),
+        ("io.k8s.api.core.v1.PodSpec", "containers"),
+        ("io.k8s.api.discovery.v1.Endpoint", "addresses"),
+        ("io.k8s.api.flowcontrol.v1.NonResourcePolicyRule", "nonResourceURLs"),
+        ("io.k8s.api.flowcontrol.v1.NonResourcePolicyRule", "verbs"),
+        ("io.k8s.api.flowcontrol.v1.ResourcePolicyRule", "apiGroups"),
+        ("io.k8s.api.flowcontrol.v1.ResourcePolicyRule", "namespaces"),
+        ("io.k8s.api.flowcontrol.v1.ResourcePolicyRule", "resources"),
+        ("io.k8s.api.flowcontrol.v1.ResourcePolicyRule", "verbs"),
+        ("io.k8s.api.resource.v1.AllocatedDeviceStatus", "conditions"),
+        ("io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", "conditions"),
+        ("io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", "conditions"),
+        ("io.k8s.api.scheduling.v1alpha3.WorkloadSpec", "podGroupTemplates"),
+        ("io.k8s.api.scheduling.v1beta1.WorkloadSpec", "podGroupTemplates"),
+        ("io.k8s.api.storage.v1.CSINodeSpec", "drivers"),
+    }
+)
+
 # The fields no manager owns (stripMetaManager).
 _STRIPPED: tuple[tuple[str, ...], ...] = (
     ("apiVersion",),
@@ -118,7 +141,7 @@ class _Absent:
 _ABSENT: Any = _Absent()
 
 
-# --- errors -------------------------------------------------------------------------------------------
+# --- errors -------------------------------------------------------------------------------------------------
 
 
 class ApplyConflict(PatchError):
@@ -158,7 +181,7 @@ def _internal(message: str) -> PatchError:
     return PatchError(500, "", message)
 
 
-# --- how Go prints values -------------------------------------------------------------------------------
+# --- how Go prints values -----------------------------------------------------------------------------------
 
 _GO_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}
 
@@ -249,7 +272,7 @@ def _go_json(value: Any) -> str:
     return text.replace("\u2029", "\\u2029")
 
 
-# --- values: SMD's ordering and equality ----------------------------------------------------------------
+# --- values: SMD's ordering and equality --------------------------------------------------------------------
 
 
 def _frozen(value: Any) -> tuple[Any, ...]:
@@ -305,7 +328,7 @@ def _value_string(value: Any) -> str:
     return str(value)
 
 
-# --- path elements and field sets ------------------------------------------------------------------------
+# --- path elements and field sets ---------------------------------------------------------------------------
 
 
 def _field(name: str) -> PathElement:
@@ -434,6 +457,10 @@ class FieldSet:
         for element in sorted(self.children):
             yield from self.children[element].paths((*prefix, element))
 
+    def printed(self) -> list[str]:
+        """Every path as conflict messages print them (.spec.containers[name="web"].image), in SMD's order."""
+        return [_path_string(path) for path in self.paths()]
+
     def to_fields_v1(self) -> dict[str, Any]:
         return self._fields_v1(include_self=False)
 
@@ -473,18 +500,15 @@ class FieldSet:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FieldSet) and self.members == other.members and self.children == other.children
 
-    def __hash__(self) -> int:
-        raise TypeError("FieldSet is mutable")
-
     def __repr__(self) -> str:
-        return f"FieldSet({[_path_string(path) for path in self.paths()]})"
+        return f"FieldSet({self.printed()})"
 
 
 _STRIP_SET = FieldSet.of(*_STRIPPED)
 _STATUS = _field("status")
 
 
-# --- the structural schema -------------------------------------------------------------------------------
+# --- the structural schema ----------------------------------------------------------------------------------
 
 
 class _Type:
@@ -536,7 +560,16 @@ class _MapType:
         self._compile = compile_field
         self._fields: dict[str, _Type] = {}
         self._compile_element = element
-        self._element: _Type | None | _Absent = _ABSENT
+        self._element: _Type | _Absent | None = _ABSENT
+
+    @property
+    def is_struct(self) -> bool:
+        """Whether the object is a struct with declared fields (rather than a map or an untyped object)."""
+        return bool(self._properties)
+
+    def with_atomicity(self, atomic: bool) -> _MapType:
+        """The same object type, merged whole (atomic) or field by field."""
+        return _MapType(atomic, self._properties, lambda: self.element, self._compile, self.name)
 
     def field(self, key: str) -> _Type | None:
         """The declared field's type, None for a key the schema does not declare."""
@@ -556,15 +589,18 @@ class _MapType:
         """The type of a key's value; an undeclared key of an object that allows none is taken as untyped."""
         return self.field(key) or self.element or _DEDUCED
 
-    def value_structs(self) -> Iterator[str]:
-        """The declared fields a typed Go object always has: structs held by value, not by pointer."""
+    def typed_zeros(self) -> Iterator[tuple[str, Any]]:
+        """The declared fields a typed Go object always has, with their value when unset: a struct held by
+        value is an empty object, a list without omitempty is null."""
         if not self.name.startswith("io.k8s."):
             return
         for key in self._properties:
-            if key in _VALUE_STRUCT_FIELDS and (self.name, key) not in _POINTER_STRUCT_FIELDS:
+            if (self.name, key) in _ALWAYS_PRESENT_LISTS:
+                yield key, None
+            elif key in _VALUE_STRUCT_FIELDS and (self.name, key) not in _POINTER_STRUCT_FIELDS:
                 field_type = self.field(key)
-                if field_type and field_type.map and not field_type.map.atomic and field_type.map._properties:
-                    yield key
+                if field_type and field_type.map and not field_type.map.atomic and field_type.map.is_struct:
+                    yield key, {}
 
 
 def _untyped_types() -> tuple[_Type, _Type]:
@@ -630,11 +666,7 @@ class _Compiler:
         if map_type not in ("atomic", "granular") or named.map is None:
             return named
         # A field may override the granularity of the type it refers to (claimRef of a PersistentVolume).
-        original = named.map
-        overridden = _MapType(
-            map_type == "atomic", original._properties, lambda: original.element, original._compile, original.name
-        )
-        return _Type(named.scalar, named.list, overridden)
+        return _Type(named.scalar, named.list, named.map.with_atomicity(map_type == "atomic"))
 
     def _map(self, raw: Mapping[str, Any], preserve: bool, name: str) -> _MapType:
         properties = raw.get("properties") or {}
@@ -684,17 +716,7 @@ def _list_relationship(raw: Mapping[str, Any]) -> tuple[bool, tuple[str, ...]]:
 
 @cache
 def _builtin_compiler() -> _Compiler:
-    definitions: dict[str, Any] = json.loads(_data_file().read_text(encoding="utf-8"))["$defs"]
-    return _Compiler(definitions)
-
-
-@cache
-def _builtin_kinds() -> dict[tuple[str, str, str], str]:
-    index: dict[tuple[str, str, str], str] = {}
-    for name, raw in _builtin_compiler().definitions.items():
-        for gvk in raw.get("x-kubernetes-group-version-kind", ()):
-            index[(gvk["group"], gvk["version"], gvk["kind"])] = name
-    return index
+    return _Compiler(source_definitions())
 
 
 class ApplySchema:
@@ -710,7 +732,7 @@ class ApplySchema:
     @classmethod
     def for_kind(cls, group: str, version: str, kind: str) -> ApplySchema | None:
         """A built-in kind's schema ("" is the core group); None for kinds the definitions do not have."""
-        name = _builtin_kinds().get((group, version, kind))
+        name = schema_names_by_gvk().get((group, version, kind))
         return cls(_builtin_compiler().named_type(name), group, version, kind) if name else None
 
     @classmethod
@@ -730,7 +752,7 @@ class ApplySchema:
         return cls(_builtin_compiler().compile(raw, False), group, version, kind)
 
 
-# --- walking values with their types -----------------------------------------------------------------------
+# --- walking values with their types ------------------------------------------------------------------------
 
 
 def _facet(value_type: _Type, value: Any) -> str:
@@ -782,18 +804,18 @@ def _item_element(list_type: _ListType, item: Any) -> PathElement:
 # validation (typed.Validate), for the applied configuration
 
 
-def _validate(value: Any, value_type: _Type, allow_duplicates: bool = False) -> list[tuple[str, str]]:
-    """SMD's validation errors, as (path, message)."""
+def _validate(value: Any, value_type: _Type) -> list[tuple[str, str]]:
+    """SMD's validation errors, as (path, message), for an object that may not repeat list keys."""
     facet = _facet(value_type, value)
     if facet == "scalar":
         message = _scalar_error(value_type.scalar or "", value)
         return [("", message)] if message else []
     if facet == "list":
         assert value_type.list is not None
-        return _validate_list(value, value_type.list, allow_duplicates)
+        return _validate_list(value, value_type.list)
     if facet == "map":
         assert value_type.map is not None
-        return _validate_map(value, value_type.map, allow_duplicates)
+        return _validate_map(value, value_type.map)
     return [("", "schema error: invalid atom: inlined")]
 
 
@@ -812,7 +834,7 @@ def _scalar_error(scalar: str, value: Any) -> str:
     return ""
 
 
-def _validate_list(value: Any, list_type: _ListType, allow_duplicates: bool) -> list[tuple[str, str]]:
+def _validate_list(value: Any, list_type: _ListType) -> list[tuple[str, str]]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -827,15 +849,16 @@ def _validate_list(value: Any, list_type: _ListType, allow_duplicates: bool) -> 
                 element = _item_element(list_type, item)
             except _SchemaMismatch as error:
                 return [*errors, ("", f"element {index}: {error}")]
-            if element in seen and not allow_duplicates:
+            if element in seen:
                 errors.append(("", f"duplicate entries for key {_element_string(element)}"))
             seen.add(element)
         prefix = _element_string(element)
-        errors.extend((prefix + path, message) for path, message in _validate(item, list_type.element))
+        nested = _validate(item, list_type.element)
+        errors.extend((prefix + path, message) for path, message in nested)
     return errors
 
 
-def _validate_map(value: Any, map_type: _MapType, allow_duplicates: bool) -> list[tuple[str, str]]:
+def _validate_map(value: Any, map_type: _MapType) -> list[tuple[str, str]]:
     if value is None:
         return []
     if not isinstance(value, dict):
@@ -847,7 +870,7 @@ def _validate_map(value: Any, map_type: _MapType, allow_duplicates: bool) -> lis
             errors.append(("." + key, "field not declared in schema"))
             break
         prefix = "." + key
-        errors.extend((prefix + path, message) for path, message in _validate(item, item_type, allow_duplicates))
+        errors.extend((prefix + path, message) for path, message in _validate(item, item_type))
     return errors
 
 
@@ -953,9 +976,7 @@ def _merge_map(left: Any, right: Any, map_type: _MapType) -> Any:
         return _keep_right(left, right)
     out: dict[str, Any] = {}
     for key in _zipped_keys(left_map, right_map):
-        merged = _merge(
-            (left_map or {}).get(key, _ABSENT), (right_map or {}).get(key, _ABSENT), map_type.child(key)
-        )
+        merged = _merge((left_map or {}).get(key, _ABSENT), (right_map or {}).get(key, _ABSENT), map_type.child(key))
         if merged is not _ABSENT:
             out[key] = merged
     return out or _ABSENT
@@ -994,7 +1015,7 @@ def _merge_items(left: list[Any], right: list[Any], list_type: _ListType) -> lis
     merged_right: set[PathElement] = set()
     out: list[Any] = []
 
-    def take(element: PathElement, left_item: Any, right_item: Any) -> None:
+    def take(left_item: Any, right_item: Any) -> None:
         merged = _merge(left_item, right_item, list_type.element)
         if merged is not _ABSENT:
             out.append(merged)
@@ -1005,7 +1026,7 @@ def _merge_items(left: list[Any], right: list[Any], list_type: _ListType) -> lis
             element = left_elements[left_index]
             if element == right_elements[right_index]:
                 merged_right.add(element)
-                take(element, left_items[element], right_items[element])
+                take(left_items[element], right_items[element])
                 left_index, right_index = left_index + 1, right_index + 1
                 next_shared = next(shared, None)
                 continue
@@ -1015,7 +1036,7 @@ def _merge_items(left: list[Any], right: list[Any], list_type: _ListType) -> lis
         if left_index < len(left):
             element = left_elements[left_index]
             if element not in right_items:
-                take(element, left[left_index], _ABSENT)
+                take(left[left_index], _ABSENT)
                 left_index += 1
                 continue
             if element in merged_right:
@@ -1023,7 +1044,7 @@ def _merge_items(left: list[Any], right: list[Any], list_type: _ListType) -> lis
         if right_index < len(right):
             element = right_elements[right_index]
             merged_right.add(element)
-            take(element, left_items.get(element, _ABSENT), right_items[element])
+            take(left_items.get(element, _ABSENT), right_items[element])
             right_index += 1
             if next_shared is not None and next_shared == element:
                 next_shared = next(shared, None)
@@ -1078,9 +1099,7 @@ def _compare_leaf(left: Any, right: Any, path: Path, comparison: _Comparison) ->
     return True
 
 
-def _compare_facet(
-    facet: str, left: Any, right: Any, value_type: _Type, path: Path, comparison: _Comparison
-) -> bool:
+def _compare_facet(facet: str, left: Any, right: Any, value_type: _Type, path: Path, comparison: _Comparison) -> bool:
     """Compares by one form of the type; True when the node was compared as a leaf."""
     if facet == "list":
         assert value_type.list is not None
@@ -1093,7 +1112,7 @@ def _compare_facet(
     if facet == "map":
         assert value_type.map is not None
         map_type = value_type.map
-        left_map, right_map = _with_value_structs(left, map_type), _with_value_structs(right, map_type)
+        left_map, right_map = _as_typed(left, map_type), _as_typed(right, map_type)
         if map_type.atomic or (not left_map and not right_map):
             return _compare_leaf(left, right, path, comparison)
         for key in _zipped_keys(left_map, right_map):
@@ -1103,15 +1122,17 @@ def _compare_facet(
     return _compare_leaf(left, right, path, comparison)
 
 
-def _with_value_structs(value: Any, map_type: _MapType) -> dict[str, Any] | None:
-    """The object as a typed Go object holds it: struct fields held by value are there, if only empty."""
+def _as_typed(value: Any, map_type: _MapType) -> dict[str, Any] | None:
+    """The object as a typed Go object holds it, with the fields such an object always has."""
     if not isinstance(value, dict):
         return None
-    missing = [key for key in map_type.value_structs() if key not in value]
-    return {**value, **{key: {} for key in missing}} if missing else value
+    missing = {key: zero for key, zero in map_type.typed_zeros() if key not in value}
+    return {**value, **missing} if missing else value
 
 
-def _compare_items(left: list[Any], right: list[Any], list_type: _ListType, path: Path, comparison: _Comparison) -> None:
+def _compare_items(
+    left: list[Any], right: list[Any], list_type: _ListType, path: Path, comparison: _Comparison
+) -> None:
     left_items: dict[PathElement, list[Any]] = {}
     right_items: dict[PathElement, list[Any]] = {}
     for items, grouped in ((left, left_items), (right, right_items)):
@@ -1179,3 +1200,506 @@ def _without_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_nulls(item) for item in value]
     return value
+
+
+# --- managers and their managedFields entries ---------------------------------------------------------------
+
+
+class _Manager:
+    """One managedFields entry: who wrote, how (Apply or Update), through which version and subresource, what."""
+
+    __slots__ = ("api_version", "fields", "manager", "operation", "subresource", "time")
+
+    def __init__(
+        self,
+        manager: str,
+        operation: str,
+        api_version: str,
+        subresource: str = "",
+        fields: FieldSet | None = None,
+        time: str | None = None,
+    ) -> None:
+        self.manager, self.operation, self.api_version, self.subresource = manager, operation, api_version, subresource
+        self.fields = fields or FieldSet()
+        self.time = time
+
+    @property
+    def identity(self) -> str:
+        """BuildManagerIdentifier: the entry as JSON without its fields and time (and version, for appliers)."""
+        parts = {"manager": self.manager, "operation": self.operation}
+        if self.operation != "Apply":
+            parts["apiVersion"] = self.api_version
+        parts["subresource"] = self.subresource
+        return "{" + ",".join(f'"{key}":{_go_json(value)}' for key, value in parts.items() if value) + "}"
+
+    def describe(self) -> str:
+        """How conflict messages name the manager (printManager)."""
+        text = _go_quote(self.manager)
+        if self.subresource:
+            text += f" with subresource {_go_quote(self.subresource)}"
+        return f"{text} using {self.api_version}" if self.operation == "Update" else text
+
+    def entry(self) -> dict[str, Any]:
+        encoded: dict[str, Any] = {}
+        if self.manager:
+            encoded["manager"] = self.manager
+        encoded["operation"] = self.operation
+        encoded["apiVersion"] = self.api_version
+        if self.time is not None:
+            encoded["time"] = self.time
+        encoded["fieldsType"] = "FieldsV1"
+        encoded["fieldsV1"] = self.fields.to_fields_v1()
+        if self.subresource:
+            encoded["subresource"] = self.subresource
+        return encoded
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.operation, _unix_seconds(self.time), self.manager, self.api_version, self.subresource)
+
+
+_Managed = dict[str, _Manager]
+
+
+def _unix_seconds(time: str | None) -> int:
+    if not time:
+        return 0
+    try:
+        return int(datetime.datetime.fromisoformat(time.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return 0
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _managed_fields_of(obj: Mapping[str, Any] | None) -> Any:
+    return ((obj or {}).get("metadata") or {}).get("managedFields")
+
+
+def _decode_managed(entries: Any) -> _Managed:
+    """DecodeManagedFields; a malformed entry raises ValueError with the apiserver's words."""
+    managed: _Managed = {}
+    if entries is None:
+        return managed
+    if not isinstance(entries, list):
+        raise ValueError(f"expected a list of managed fields entries, got {_go_print(entries)}")
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ValueError(f"expected an object for managed fields entry {index}")
+        operation = entry.get("operation", "")
+        if operation not in ("Apply", "Update"):
+            raise ValueError("operation must be `Apply` or `Update`")
+        api_version = entry.get("apiVersion") or ""
+        if not api_version:
+            raise ValueError("apiVersion must not be empty")
+        fields_type = entry.get("fieldsType") or ""
+        if not fields_type:
+            raise ValueError(f"missing fieldsType in managed fields entry {index}")
+        if fields_type != "FieldsV1":
+            raise ValueError(f"invalid fieldsType {_go_quote(str(fields_type))} in managed fields entry {index}")
+        try:
+            fields = FieldSet.from_fields_v1(entry.get("fieldsV1") or {})
+        except ValueError as error:
+            raise ValueError(f"error decoding versioned set from entry {index}: error decoding set: {error}") from None
+        owner = _Manager(
+            str(entry.get("manager") or ""),
+            operation,
+            str(api_version),
+            str(entry.get("subresource") or ""),
+            fields,
+            entry.get("time"),
+        )
+        managed[owner.identity] = owner
+    return managed
+
+
+def _decoded_or_empty(entries: Any) -> _Managed:
+    try:
+        return _decode_managed(entries)
+    except ValueError:
+        return {}
+
+
+def _encoded(managed: _Managed) -> list[dict[str, Any]]:
+    return [owner.entry() for owner in sorted(managed.values(), key=_Manager.sort_key)]
+
+
+def _store_managed_fields(obj: dict[str, Any], managed: _Managed) -> None:
+    if managed:
+        obj.setdefault("metadata", {})["managedFields"] = _encoded(managed)
+    elif isinstance(obj.get("metadata"), dict):
+        obj["metadata"].pop("managedFields", None)
+
+
+def _without_managed_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
+    copied = copy.deepcopy(dict(obj))
+    if isinstance(copied.get("metadata"), dict):
+        copied["metadata"].pop("managedFields", None)
+    return copied
+
+
+def _is_reset(entries: Any) -> bool:
+    """An update that sends managedFields: [] (or one empty entry) clears them."""
+    if entries == []:
+        return True
+    return (
+        isinstance(entries, list)
+        and len(entries) == 1
+        and isinstance(entries[0], dict)
+        and not any(entries[0].values())
+    )
+
+
+def _managed_for_update(old: Mapping[str, Any] | None, new: Mapping[str, Any], subresource: str) -> _Managed:
+    """decodeLiveOrNew: the request object's managedFields when it carries valid ones, else the live object's."""
+    if subresource:
+        return _decoded_or_empty(_managed_fields_of(old))
+    sent = _managed_fields_of(new)
+    if _is_reset(sent):
+        return {}
+    return _decoded_or_empty(sent) or _decoded_or_empty(_managed_fields_of(old))
+
+
+def _strip_meta(managed: _Managed, identity: str) -> None:
+    """The identity and bookkeeping fields of the object belong to no manager."""
+    owner = managed.get(identity)
+    if owner is None:
+        return
+    owner.fields = owner.fields.difference(_STRIP_SET)
+    if owner.fields.empty:
+        del managed[identity]
+
+
+def _cap_update_managers(managed: _Managed) -> None:
+    """Beyond ten Update managers, the oldest are folded into one "ancient-changes" entry per version."""
+    updaters = [identity for identity, owner in managed.items() if owner.operation != "Apply"]
+    if len(updaters) <= _MAX_UPDATE_MANAGERS:
+        return
+    updaters.sort(key=lambda identity: (_unix_seconds(managed[identity].time), identity))
+    first_of_version: dict[str, str] = {}
+    remaining = len(updaters)
+    for identity in updaters:
+        if remaining <= _MAX_UPDATE_MANAGERS:
+            break
+        owner = managed[identity]
+        bucket = _Manager(_ANCIENT_CHANGES, "Update", owner.api_version)
+        first = first_of_version.get(owner.api_version)
+        if first is None:
+            first_of_version[owner.api_version] = identity
+            continue
+        if bucket.identity not in managed:
+            bucket.fields = managed.pop(first).fields
+            managed[bucket.identity] = bucket
+        merged = managed[bucket.identity]
+        merged.fields = owner.fields.union(merged.fields)
+        merged.time = owner.time
+        del managed[identity]
+        remaining -= 1
+
+
+# --- structured-merge-diff's Updater ------------------------------------------------------------------------
+
+_Filter = Callable[[FieldSet], FieldSet]
+_STATUS_SET = FieldSet({_STATUS})
+
+
+def _reset_filter(subresource: str, has_status: bool) -> _Filter:
+    """The fields a request cannot own: status through the main resource, all but status through /status."""
+    if subresource == "status":
+        return lambda fields: fields.only(_STATUS)
+    if has_status and not subresource:
+        return lambda fields: fields.recursive_difference(_STATUS_SET)
+    return lambda fields: fields
+
+
+def _settle_ownership(
+    old: Any, new: Any, root: _Type, managed: _Managed, writer: str, force: bool, keep: _Filter
+) -> _Comparison:
+    """Updater.update: other managers lose what the write removed, and what it changed unless that conflicts."""
+    comparison = _compare(old, new, root).filtered(keep)
+    changed = comparison.changed()
+    conflicts = {
+        identity: clash
+        for identity, owner in managed.items()
+        if identity != writer and not (clash := owner.fields.intersection(changed)).empty
+    }
+    if conflicts and not force:
+        raise ApplyConflict(
+            [(managed[identity], path) for identity in sorted(conflicts) for path in conflicts[identity].paths()]
+        )
+    for identity, owner in list(managed.items()):
+        if identity != writer:
+            owner.fields = owner.fields.difference(conflicts.get(identity, FieldSet())).difference(comparison.removed)
+        if owner.fields.empty:
+            del managed[identity]
+    return comparison
+
+
+def _applied(
+    live: Any, config: Any, root: _Type, managed: _Managed, applier: _Manager, force: bool, keep: _Filter
+) -> Any:
+    """Updater.Apply: the merged object, with what the applier no longer applies pruned, and ownership settled."""
+    merged = _merge(live, config, root)
+    previous = managed.get(applier.identity)
+    applier.fields = keep(_field_set(config, root))
+    managed[applier.identity] = applier
+    if previous is not None and not previous.fields.empty:
+        merged = _pruned(merged, managed, previous.fields, root)
+    _settle_ownership(live, merged, root, managed, applier.identity, force, keep)
+    return merged
+
+
+def _pruned(merged: Any, managed: _Managed, last_applied: FieldSet, root: _Type) -> Any:
+    """Removes what the applier applied last time and not now, unless any manager still owns it."""
+    pruned = _remove(merged, _named_fields_are_members(last_applied, root), root)
+    owned = FieldSet()
+    for owner in managed.values():
+        owned = owned.union(owner.fields)
+    merged_fields = _named_fields_are_members(_field_set(merged, root), root)
+    pruned_fields = _named_fields_are_members(_field_set(pruned, root), root)
+    unowned = merged_fields.difference(pruned_fields.union(_named_fields_are_members(owned, root)))
+    owned_back = _remove(merged, unowned, root)
+    dropped = merged_fields.difference(_named_fields_are_members(_field_set(owned_back, root), root))
+    return _remove(merged, dropped.intersection(_named_fields_are_members(last_applied, root)), root)
+
+
+def _record_update(
+    old: Any, new: Any, managed: _Managed, updater: _Manager, root: _Type, keep: _Filter, now: str
+) -> None:
+    """What an Update does to managedFields: the writer owns what it added or changed, as of now."""
+    comparison = _settle_ownership(old, new, root, managed, _CURRENT_OPERATION, True, keep)
+    taken = keep(comparison.changed()).difference(_STRIP_SET)
+    if not taken.empty:
+        previous = managed.get(updater.identity)
+        updater.fields = taken.union(previous.fields) if previous else taken
+        updater.time = now
+        managed[updater.identity] = updater
+    _cap_update_managers(managed)
+
+
+# --- the public operations ----------------------------------------------------------------------------------
+
+
+def apply(
+    live: Mapping[str, Any] | None,
+    config: Mapping[str, Any],
+    manager: str,
+    force: bool,
+    schema: ApplySchema,
+    *,
+    subresource: str = "",
+    has_status: bool = False,
+    now: str | None = None,
+) -> dict[str, Any]:
+    """The object a server-side apply of config by manager makes of live (None: the object does not exist yet).
+
+    The result carries the new managedFields; it is the object to store (after the usual create or update
+    preparation). ``has_status`` says the resource has a status subresource, so that the main resource does
+    not own status; ``subresource`` is "status" for an apply to /status. Raises ApplyConflict (409), or
+    PatchError for the apiserver's other refusals (400 for a wrong kind or managedFields in the
+    configuration, 500 for a configuration the schema does not allow).
+    """
+    stamp = now or _now()
+    try:
+        managed = _decode_managed(_managed_fields_of(live))
+    except ValueError as error:
+        raise _internal(f"failed to decode managed fields: {error}") from None
+    _check_object_type(config, schema)
+    keep = _reset_filter(subresource, has_status)
+    current = _without_managed_fields(live) if live is not None else {}
+    if not managed:
+        # The fields of an object nobody tracked yet go to a stand-in manager, so that apply can prune.
+        before = _Manager(_BEFORE_FIRST_APPLY, "Update", schema.api_version, subresource)
+        try:
+            _record_update({}, current, managed, before, schema.root, keep, stamp)
+        except _SchemaMismatch as error:
+            raise _internal(f"failed to create manager for existing fields: {error}") from None
+    metadata = config.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("managedFields"), list):
+        raise _bad_request("metadata.managedFields must be nil")
+    errors = _validate(config, schema.root)
+    if errors:
+        raise _internal(f"failed to create typed patch object ({_described(config)}): {_validation_text(errors)}")
+    applier = _Manager(manager, "Apply", schema.api_version, subresource)
+    previous = managed.get(applier.identity)
+    applier.time = previous.time if previous else None
+    try:
+        merged = _applied(current, copy.deepcopy(dict(config)), schema.root, managed, applier, force, keep)
+    except _SchemaMismatch as error:
+        raise _internal(f"failed to create typed live object ({_described(current, schema)}): {error}") from None
+    _strip_meta(managed, applier.identity)
+    if _equal(current, merged):
+        result = current
+    else:
+        applier.time = stamp
+        result = _without_nulls(merged) if isinstance(merged, dict) else {}
+    _store_managed_fields(result, managed)
+    return result
+
+
+def track_update(
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    manager: str,
+    schema: ApplySchema,
+    *,
+    subresource: str = "",
+    has_status: bool = False,
+    now: str | None = None,
+) -> dict[str, Any]:
+    """new, with the managedFields a create (old None), update or non-apply patch by manager gives it.
+
+    ``new`` is the object about to be stored, carrying whatever managedFields the request left in it: a
+    client may send them (kept when valid, cleared by ``[]``); otherwise the live object's are the start.
+    ``manager`` is what ``field_manager`` gives for the request.
+    """
+    result = copy.deepcopy(dict(new))
+    managed = _managed_for_update(old, new, subresource)
+    if isinstance(result.get("metadata"), dict):
+        result["metadata"].pop("managedFields", None)
+    live_uid = ((old or {}).get("metadata") or {}).get("uid")
+    if not managed and old is not None and live_uid:
+        return result  # the apiserver leaves objects it never tracked untracked, until someone applies
+    updater = _Manager(manager or "unknown", "Update", schema.api_version, subresource)
+    live = _without_managed_fields(old) if old is not None else {}
+    try:
+        _record_update(
+            live, result, managed, updater, schema.root, _reset_filter(subresource, has_status), now or _now()
+        )
+    except _SchemaMismatch:
+        if _managed_fields_of(old) is not None:
+            result.setdefault("metadata", {})["managedFields"] = copy.deepcopy(_managed_fields_of(old))
+        return result
+    _store_managed_fields(result, managed)
+    return result
+
+
+def _gvk_of(obj: Mapping[str, Any]) -> tuple[str, str, str]:
+    """schema.FromAPIVersionAndKind of the object's apiVersion and kind."""
+    api_version = obj.get("apiVersion")
+    kind = obj.get("kind")
+    kind = kind if isinstance(kind, str) else ""
+    if not isinstance(api_version, str) or api_version.count("/") > 1:
+        return "", "", kind
+    group, _, version = api_version.rpartition("/")
+    return group, version, kind
+
+
+def _gvk_string(group: str, version: str, kind: str) -> str:
+    return f"{group}/{version}, Kind={kind}"
+
+
+def _check_object_type(config: Mapping[str, Any], schema: ApplySchema) -> None:
+    gvk = _gvk_of(config)
+    if gvk != (schema.group, schema.version, schema.kind):
+        raise _bad_request(f"invalid object type: {_gvk_string(*gvk)}")
+
+
+def _described(obj: Mapping[str, Any], schema: ApplySchema | None = None) -> str:
+    """How the apiserver names an object in errors: namespace/name; group/version, Kind=kind."""
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
+    name, namespace = metadata.get("name"), metadata.get("namespace")
+    gvk = (schema.group, schema.version, schema.kind) if schema else _gvk_of(obj)
+    name_text = name if isinstance(name, str) else ""
+    namespace_text = namespace if isinstance(namespace, str) else ""
+    return f"{namespace_text}/{name_text}; {_gvk_string(*gvk)}"
+
+
+# --- request helpers ----------------------------------------------------------------------------------------
+
+
+def manager_from_user_agent(user_agent: str) -> str:
+    """The manager of a request that names none: the User-Agent up to its first "/", printable, at most 128 bytes."""
+    kept: list[str] = []
+    size = 0
+    for char in user_agent.split("/")[0]:
+        if not char.isprintable():
+            continue
+        width = len(char.encode("utf-8", "surrogatepass"))
+        if size + width > _FIELD_MANAGER_MAX_LENGTH:
+            break
+        kept.append(char)
+        size += width
+    return "".join(kept)
+
+
+def field_manager(query_value: str | None, user_agent: str) -> str:
+    """The manager of a write: its fieldManager parameter (kubectl sends kubectl-create, kubectl-edit, ...), else
+    derived from the User-Agent ("kubectl" for kubectl's own default, "OpenAPI-Generator" for the Python client)."""
+    return query_value or manager_from_user_agent(user_agent)
+
+
+def field_manager_causes(value: str) -> list[tuple[str, str, str]]:
+    """ValidateFieldManager's complaints as (field, reason, message) causes of a 422."""
+    causes = []
+    if len(value.encode("utf-8", "surrogatepass")) > _FIELD_MANAGER_MAX_LENGTH:
+        causes.append(("fieldManager", "FieldValueTooLong", "Too long: may not be more than 128 bytes"))
+    for position, char in enumerate(value):
+        if not char.isprintable():
+            detail = f"invalid character U+{ord(char):04X} (at position {position})"
+            causes.append(("fieldManager", "FieldValueInvalid", f"Invalid value: {_go_quote(value)}: {detail}"))
+    return causes
+
+
+def patch_options_causes(content_type: str, manager: str | None, force: str | None) -> list[tuple[str, str, str]]:
+    """ValidatePatchOptions as (field, reason, message) causes: raise them as a 422 of kind PatchOptions in group
+    meta.k8s.io with name "". ``manager`` and ``force`` are the raw fieldManager and force query parameters."""
+    causes = []
+    if content_type == APPLY_PATCH:
+        if not manager:
+            causes.append(("fieldManager", "FieldValueRequired", "Required value: is required for apply patch"))
+    elif force is not None:
+        causes.append(("force", "FieldValueForbidden", "Forbidden: may not be specified for non-apply patch"))
+    return causes + field_manager_causes(manager or "")
+
+
+class _JsonCompatibleLoader(yaml.SafeLoader):
+    """YAML as sigs.k8s.io/yaml reads it for the apiserver: timestamps stay strings."""
+
+
+_JsonCompatibleLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def decode_apply_patch(body: bytes) -> dict[str, Any]:
+    """The applied configuration of an apply-patch+yaml body (YAML or JSON); 400 when it is not an object."""
+    try:
+        data = yaml.load(body, Loader=_JsonCompatibleLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise _bad_request(f"error decoding patch: error converting YAML to JSON: yaml: {where}{problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = "array" if isinstance(data, list) else "string" if isinstance(data, str) else "number"
+        if isinstance(data, bool):
+            kind = "bool"
+        raise _bad_request(f"error decoding patch: json: cannot unmarshal {kind} into Go value of type {_GO_MAP}")
+    converted: dict[str, Any] = _json_keys(data)
+    return converted
+
+
+def _json_keys(value: Any) -> Any:
+    """YAML keys the way YAML-to-JSON conversion spells them: always strings."""
+    if isinstance(value, dict):
+        return {_key_text(key): _json_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_keys(item) for item in value]
+    return value
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float):
+        return _go_float(key)
+    return "null" if key is None else str(key)

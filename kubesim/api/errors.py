@@ -20,6 +20,8 @@ class ApiError(Exception):
             "reason": self.reason,
             "code": self.code,
         }
+        if not self.reason:
+            del body["reason"]  # errors the server does not classify carry none
         if self.details is not None:
             body["details"] = self.details
         return body

@@ -16,6 +16,15 @@ import yaml
 
 from kubesim.api import crds, discovery, meta, tables, virtual
 from kubesim.api.allocators import AllocationError, allocate
+from kubesim.api.apply import (
+    APPLY_PATCH,
+    ApplySchema,
+    apply,
+    decode_apply_patch,
+    field_manager,
+    patch_options_causes,
+    track_update,
+)
 from kubesim.api.errors import UNAUTHORIZED, ApiError, already_exists, bad_request, conflict, invalid, not_found
 from kubesim.api.patch import (
     ApiserverPanic,
@@ -281,9 +290,13 @@ class Api:
     def _create(self, request: Request, target: Target) -> Response:
         if target.name is not None:
             raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
-        resource = target.resource
         obj = self._body(request)
-        self._check_kind(obj, resource)
+        self._check_kind(obj, target.resource)
+        return self._insert(request, target, obj, tracked=False)
+
+    def _insert(self, request: Request, target: Target, obj: dict[str, Any], tracked: bool) -> Response:
+        """Store a new object; tracked when server-side apply has already written its managedFields."""
+        resource = target.resource
         body_namespace = (obj.get("metadata") or {}).get("namespace")
         if resource.namespaced and body_namespace and target.namespace and body_namespace != target.namespace:
             raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
@@ -294,6 +307,9 @@ class Api:
         name = obj["metadata"].get("name")
         if not name:
             raise _name_required(resource)
+        if not tracked:
+            has_status = "status" in resource.subresources
+            obj = track_update(None, obj, self._manager(request), self._apply_schema(resource), has_status=has_status)
         if target.key == "/services":
             try:
                 allocate(obj, self.store.list("/services"))
@@ -318,17 +334,31 @@ class Api:
         return self._store_update(request, target, old, new, expected)
 
     def _store_update(
-        self, request: Request, target: Target, old: dict[str, Any], new: dict[str, Any], expected: str | None
+        self,
+        request: Request,
+        target: Target,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        expected: str | None,
+        tracked: bool = False,
     ) -> Response:
         resource = target.resource
         assert target.name is not None
+        has_status = "status" in resource.subresources
         if target.subresource == "status":
+            managed = new.get("metadata", {}).get("managedFields")
             new = meta.prepare_status_update(old, new)
+            if tracked and managed is not None:
+                new["metadata"]["managedFields"] = managed
         else:
-            meta.prepare_update(old, new, resource.kind, "status" in resource.subresources)
+            meta.prepare_update(old, new, resource.kind, has_status)
         new.setdefault("apiVersion", resource.api_version)
         new.setdefault("kind", resource.kind)
         new["metadata"]["name"] = target.name
+        if not tracked:
+            subresource = target.subresource or ""
+            schema = self._apply_schema(resource)
+            new = track_update(old, new, self._manager(request), schema, subresource=subresource, has_status=has_status)
         if request.arg("dryRun") == "All":
             return _json(new)
         if new == old:
@@ -342,6 +372,12 @@ class Api:
         return _json(stored)
 
     def _patch(self, request: Request, target: Target) -> Response:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        causes = patch_options_causes(content_type, request.arg("fieldManager"), request.arg("force"))
+        if causes:
+            raise invalid("PatchOptions", "", "meta.k8s.io", causes)
+        if content_type == APPLY_PATCH:
+            return self._apply(request, target)
         old = self._existing(target)
         try:
             new = self._patched(request, old, target)
@@ -403,6 +439,51 @@ class Api:
         response.headers.extend(warning)
         return response
 
+    # -- server-side apply ----------------------------------------------------------------------------
+
+    def _apply(self, request: Request, target: Target) -> Response:
+        resource = target.resource
+        assert target.name is not None
+        live = self.store.get(target.key, target.store_namespace, target.name)
+        if live is None and target.subresource:
+            raise not_found(resource.plural, target.name, resource.group)
+        force = request.arg("force") in ("1", "t", "T", "true", "TRUE", "True")
+        try:
+            config = decode_apply_patch(request.body)
+            result = apply(
+                live,
+                config,
+                request.arg("fieldManager") or "",
+                force,
+                self._apply_schema(resource),
+                subresource=target.subresource or "",
+                has_status="status" in resource.subresources,
+            )
+        except PatchError as error:
+            raise ApiError(error.status, error.reason, error.message, error.details) from None
+        name = (result.get("metadata") or {}).get("name") or ""
+        if name != target.name:
+            raise bad_request(f"the name of the object ({name}) does not match the name on the URL ({target.name})")
+        if live is None:
+            collection = Target(resource, target.namespace, None, None)
+            return self._insert(request, collection, result, tracked=True)
+        expected = (config.get("metadata") or {}).get("resourceVersion")
+        return self._store_update(request, target, live, result, expected, tracked=True)
+
+    def _apply_schema(self, resource: Resource) -> ApplySchema:
+        builtin = ApplySchema.for_kind(resource.group, resource.version, resource.kind)
+        if builtin is not None:
+            return builtin
+        crd = self.store.get(crds.CRD_KEY, "", f"{resource.plural}.{resource.group}") or {}
+        versions = (crd.get("spec") or {}).get("versions") or []
+        served = next((v for v in versions if isinstance(v, dict) and v.get("name") == resource.version), {})
+        schema = (served.get("schema") or {}).get("openAPIV3Schema")
+        return ApplySchema.for_custom_resource(resource.group, resource.version, resource.kind, schema)
+
+    @staticmethod
+    def _manager(request: Request) -> str:
+        return field_manager(request.arg("fieldManager"), request.headers.get("user-agent", ""))
+
     # -- the scale subresource ------------------------------------------------------------------------
 
     def _scale(self, request: Request, target: Target) -> Response:
@@ -421,7 +502,7 @@ class Api:
             updated = copy.deepcopy(obj)
             updated.setdefault("spec", {})["replicas"] = replicas
             expected = (wanted.get("metadata") or {}).get("resourceVersion")
-            parent = Target(target.resource, target.namespace, target.name, None)
+            parent = Target(target.resource, target.namespace, target.name, "scale")
             obj = json.loads(self._store_update(request, parent, obj, updated, expected).body)
         return _json(_scale_of(obj))
 

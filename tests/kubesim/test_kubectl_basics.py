@@ -157,3 +157,31 @@ def test_kube_system_looks_like_a_kind_cluster(cluster: Cluster) -> None:
         assert prefix in pods
     assert "10.96.0.10" in cluster.kubectl("get", "service", "kube-dns", "-n", "kube-system").stdout
     assert "standard (default)" in cluster.kubectl("get", "storageclass").stdout
+
+
+def test_server_side_apply_owns_fields_and_reports_conflicts(cluster: Cluster) -> None:
+    manifest = DEPLOYMENT.replace("name: kuard", "name: ssa", 1)
+    assert (
+        "deployment.apps/ssa serverside-applied"
+        in cluster.kubectl("apply", "--server-side", "-f", "-", stdin=manifest).stdout
+    )
+    managers = json.loads(cluster.kubectl("get", "deployment", "ssa", "-o", "json", "--show-managed-fields").stdout)
+    assert [entry["manager"] for entry in managers["metadata"]["managedFields"]] == ["kubectl"]
+    cluster.kubectl("scale", "deployment", "ssa", "--replicas=4")
+    clash = cluster.kubectl("apply", "--server-side", "-f", "-", stdin=manifest, check=False)
+    assert clash.returncode == 1 and "conflict" in clash.stderr and ".spec.replicas" in clash.stderr
+    forced = cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", "-", stdin=manifest)
+    assert "serverside-applied" in forced.stdout
+    assert json.loads(cluster.kubectl("get", "deployment", "ssa", "-o", "json").stdout)["spec"]["replicas"] == 2
+
+
+def test_patch_types_including_strategic_merge(cluster: Cluster) -> None:
+    cluster.kubectl("apply", "-f", "-", stdin=DEPLOYMENT.replace("name: kuard", "name: patched", 1))
+    cluster.kubectl("set", "image", "deployment/patched", "kuard=gcr.io/kuar-demo/kuard-amd64:purple")
+    cluster.kubectl(
+        "patch", "deployment", "patched", "-p", '{"spec":{"template":{"metadata":{"labels":{"tier":"web"}}}}}'
+    )
+    obj = json.loads(cluster.kubectl("get", "deployment", "patched", "-o", "json").stdout)
+    template = obj["spec"]["template"]
+    assert template["spec"]["containers"][0]["image"].endswith(":purple")
+    assert template["metadata"]["labels"] == {"app": "kuard", "tier": "web"}
