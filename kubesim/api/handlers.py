@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kubesim.api import crds, discovery, meta, tables, virtual
+from kubesim.api import crds, defaults, discovery, meta, tables, validation, virtual
 from kubesim.api.allocators import AllocationError, allocate
 from kubesim.api.apply import (
     APPLY_PATCH,
@@ -292,7 +292,10 @@ class Api:
             raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         obj = self._body(request)
         self._check_kind(obj, target.resource)
-        return self._insert(request, target, obj, tracked=False)
+        warnings = self._decode_checks(request, target, obj, "CreateOptions")
+        response = self._insert(request, target, obj, tracked=False)
+        response.headers.extend(warnings)
+        return response
 
     def _insert(self, request: Request, target: Target, obj: dict[str, Any], tracked: bool) -> Response:
         """Store a new object; tracked when server-side apply has already written its managedFields."""
@@ -310,11 +313,18 @@ class Api:
         if not tracked:
             has_status = "status" in resource.subresources
             obj = track_update(None, obj, self._manager(request), self._apply_schema(resource), has_status=has_status)
+        defaults.apply_defaults(resource.group, resource.kind, obj)
+        if target.key == "/pods":
+            self._admit_pod(obj, namespace or "")
+        defaults.prepare_for_create(resource.group, resource.kind, obj)
         if target.key == "/services":
             try:
                 allocate(obj, self.store.list("/services"))
             except AllocationError as error:
                 raise invalid("Service", name, "", [(error.field, "FieldValueInvalid", error.message)]) from None
+        causes = validation.validate_create(resource.kind, resource.group, obj)
+        if causes:
+            raise invalid(resource.kind, name, resource.group, causes)
         if request.arg("dryRun") == "All":
             return _json(obj, 201)
         try:
@@ -330,8 +340,11 @@ class Api:
         old = self._existing(target)
         new = self._body(request)
         self._check_kind(new, target.resource)
+        warnings = self._decode_checks(request, target, new, "UpdateOptions")
         expected = (new.get("metadata") or {}).get("resourceVersion")
-        return self._store_update(request, target, old, new, expected)
+        response = self._store_update(request, target, old, new, expected)
+        response.headers.extend(warnings)
+        return response
 
     def _store_update(
         self,
@@ -351,7 +364,14 @@ class Api:
             if tracked and managed is not None:
                 new["metadata"]["managedFields"] = managed
         else:
+            defaults.apply_defaults(resource.group, resource.kind, new)
             meta.prepare_update(old, new, resource.kind, has_status)
+            if target.key == "/services":
+                defaults.normalize_service_update(old, new)
+            new.setdefault("metadata", {})["name"] = target.name
+            causes = validation.validate_update(resource.kind, resource.group, old, new)
+            if causes:
+                raise invalid(resource.kind, target.name, resource.group, causes)
         new.setdefault("apiVersion", resource.api_version)
         new.setdefault("kind", resource.kind)
         new["metadata"]["name"] = target.name
@@ -384,8 +404,17 @@ class Api:
         except ApiserverPanic as panic:
             return Response(500, panic.message.encode(), "text/plain")
         patch = json.loads(request.body)
+        resource = target.resource
+        directive = validation.field_validation(request.arg("fieldValidation"), "PatchOptions")
+        warnings: list[str] = []
+        if target.subresource != "status" and validation.schema_for(resource.group, resource.version, resource.kind):
+            warnings = validation.check_patched(
+                new, resource.group, resource.version, resource.kind, content_type, patch, directive
+            )
         expected = (patch.get("metadata") or {}).get("resourceVersion") if isinstance(patch, dict) else None
-        return self._store_update(request, target, old, new, expected)
+        response = self._store_update(request, target, old, new, expected)
+        response.headers.extend(("Warning", validation.warning_header(text)) for text in warnings)
+        return response
 
     def _patched(self, request: Request, old: dict[str, Any], target: Target, scale: bool = False) -> dict[str, Any]:
         """old with the request's patch applied, by the patch type its Content-Type names."""
@@ -439,6 +468,47 @@ class Api:
         response.headers.extend(warning)
         return response
 
+    def _decode_checks(
+        self, request: Request, target: Target, obj: dict[str, Any], options_kind: str
+    ) -> list[tuple[str, str]]:
+        """Unknown, duplicate and mistyped fields, as decoding the body on a real server finds them."""
+        resource = target.resource
+        directive = validation.field_validation(request.arg("fieldValidation"), options_kind)
+        is_json = request.headers.get("content-type", JSON).split(";")[0].strip() == JSON
+        schema = None
+        if validation.schema_for(resource.group, resource.version, resource.kind) is None:
+            custom = self._custom_schema(resource)
+            if custom is None:
+                return []
+            schema = validation.custom_schema(custom)
+        warnings = validation.check_body(
+            obj, resource.group, resource.version, resource.kind, directive, request.body if is_json else None, schema
+        )
+        return [("Warning", validation.warning_header(text)) for text in warnings]
+
+    def _custom_schema(self, resource: Resource) -> dict[str, Any] | None:
+        crd = self.store.get(crds.CRD_KEY, "", f"{resource.plural}.{resource.group}") or {}
+        versions = (crd.get("spec") or {}).get("versions") or []
+        served = next((v for v in versions if isinstance(v, dict) and v.get("name") == resource.version), {})
+        schema = (served.get("schema") or {}).get("openAPIV3Schema")
+        return schema if isinstance(schema, dict) else None
+
+    def _admit_pod(self, pod: dict[str, Any], namespace: str) -> None:
+        """What the ServiceAccount, Priority and DefaultTolerationSeconds admission plugins do to a new pod."""
+        spec = pod.get("spec") or {}
+        account_name = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+        account = self.store.get("/serviceaccounts", namespace, account_name)
+        if account is None and account_name != "default":
+            name = (pod.get("metadata") or {}).get("name", "")
+            message = (
+                f'pods "{name}" is forbidden: error looking up service account {namespace}/{account_name}: '
+                f'serviceaccount "{account_name}" not found'
+            )
+            raise ApiError(403, "Forbidden", message, {"name": name, "kind": "pods"})
+        class_name = spec.get("priorityClassName")
+        priority_class = self.store.get("scheduling.k8s.io/priorityclasses", "", class_name) if class_name else None
+        defaults.admit_pod(pod, meta.generated_name(""), account, priority_class)
+
     # -- server-side apply ----------------------------------------------------------------------------
 
     def _apply(self, request: Request, target: Target) -> Response:
@@ -474,11 +544,9 @@ class Api:
         builtin = ApplySchema.for_kind(resource.group, resource.version, resource.kind)
         if builtin is not None:
             return builtin
-        crd = self.store.get(crds.CRD_KEY, "", f"{resource.plural}.{resource.group}") or {}
-        versions = (crd.get("spec") or {}).get("versions") or []
-        served = next((v for v in versions if isinstance(v, dict) and v.get("name") == resource.version), {})
-        schema = (served.get("schema") or {}).get("openAPIV3Schema")
-        return ApplySchema.for_custom_resource(resource.group, resource.version, resource.kind, schema)
+        return ApplySchema.for_custom_resource(
+            resource.group, resource.version, resource.kind, self._custom_schema(resource)
+        )
 
     @staticmethod
     def _manager(request: Request) -> str:
