@@ -17,6 +17,7 @@ import importlib.util
 import json
 import math
 import os
+import resource
 import signal
 import ssl
 import subprocess
@@ -257,6 +258,31 @@ class Figures:
     note: str = ""
 
 
+class Meter:
+    """Wall time, and the CPU time of the server process and of this client process, from start to stop."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.server_cpu, self.client_cpu, self.start = server.cpu(), _own_cpu(), time.perf_counter()
+
+    def stop(self) -> Meter:
+        self.wall = time.perf_counter() - self.start
+        self.server_cpu, self.client_cpu = self.server.cpu() - self.server_cpu, _own_cpu() - self.client_cpu
+        return self
+
+    def per(self, count: int, unit: str) -> str:
+        count = max(count, 1)
+        return (
+            f"cpu per {unit}: server {self.server_cpu / count * 1000:.2f} ms, "
+            f"client {self.client_cpu / count * 1000:.2f} ms"
+        )
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Deadline:
     def __init__(self, seconds: float) -> None:
         self.end = time.perf_counter() + seconds
@@ -283,17 +309,17 @@ async def get_latency(server: Server, count: int, limit: float, namespace: str =
         for _ in range(min(WARM_UP, count)):
             await call(server, session, "GET", path)
         samples: list[float] = []
-        cpu, deadline = server.cpu(), Deadline(limit)
+        meter, deadline = Meter(server), Deadline(limit)
         while len(samples) < count and deadline:
             start = time.perf_counter()
             await call(server, session, "GET", path)
             samples.append(time.perf_counter() - start)
-        cpu = server.cpu() - cpu
+        meter.stop()
     p50, p95, p99 = (percentile(samples, share) for share in (0.50, 0.95, 0.99))
     return Figures(
         {"p50": p50, "p95": p95, "p99": p99, "max": max(samples), "n": len(samples)},
         f"p50 {ms(p50)}  p95 {ms(p95)}  p99 {ms(p99)}  max {ms(max(samples))}  "
-        f"n={len(samples)}  server cpu {cpu / len(samples) * 1000:.2f} ms/request",
+        f"n={len(samples)}  {meter.per(len(samples), 'request')}",
     )
 
 
@@ -323,13 +349,13 @@ async def create_many(
                 )
                 done += 1
 
-    cpu, start = server.cpu(), time.perf_counter()
+    meter = Meter(server)
     await asyncio.gather(*(client() for _ in range(clients)))
-    elapsed, cpu = time.perf_counter() - start, server.cpu() - cpu
-    rate = done / elapsed
+    meter.stop()
+    rate = done / meter.wall
     return Figures(
         {"rate": rate, "n": done},
-        f"{rate:8.0f} objects/s  ({done} in {elapsed:.2f} s, server cpu {cpu / max(done, 1) * 1000:.2f} ms/object)",
+        f"{rate:8.0f} objects/s  ({done} in {meter.wall:.2f} s; {meter.per(done, 'object')})",
     )
 
 
@@ -343,19 +369,19 @@ async def list_latency(
         document = json.loads(body)
         rows = len(document.get("rows" if accept == TABLE else "items") or [])
         if rows != expected:
-            server.problem(f"GET {collection('pods', namespace)} gave {rows} items, {expected} were created")
+            server.problem(f"GET {collection('pods', namespace)} gave {rows} items, {expected} had been created")
         samples: list[float] = []
-        cpu, deadline = server.cpu(), Deadline(limit)
+        meter, deadline = Meter(server), Deadline(limit)
         while len(samples) < count and deadline:
             start = time.perf_counter()
             await call(server, session, "GET", collection("pods", namespace), accept=accept)
             samples.append(time.perf_counter() - start)
-        cpu = server.cpu() - cpu
+        meter.stop()
     p50, p99 = percentile(samples, 0.50), percentile(samples, 0.99)
     return Figures(
         {"p50": p50, "p99": p99, "n": len(samples)},
         f"p50 {ms(p50)}  p99 {ms(p99)}  {rows} items, {len(body) / 1024:.0f} KiB  n={len(samples)}  "
-        f"server cpu {cpu / len(samples) * 1000:.2f} ms/list",
+        f"{meter.per(len(samples), 'list')}",
     )
 
 
@@ -388,13 +414,13 @@ async def crud_mix(server: Server, cycles: int, clients: int, limit: float, name
                 await call(server, session, "DELETE", path)
                 done += 4
 
-    cpu, start = server.cpu(), time.perf_counter()
+    meter = Meter(server)
     await asyncio.gather(*(client() for _ in range(clients)))
-    elapsed, cpu = time.perf_counter() - start, server.cpu() - cpu
-    rate = done / elapsed
+    meter.stop()
+    rate = done / meter.wall
     return Figures(
         {"rate": rate, "n": done},
-        f"{rate:8.0f} ops/s      ({done} ops in {elapsed:.2f} s, server cpu {cpu / max(done, 1) * 1000:.2f} ms/op)",
+        f"{rate:8.0f} ops/s      ({done} ops in {meter.wall:.2f} s; {meter.per(done, 'op')})",
     )
 
 
@@ -422,8 +448,13 @@ async def probes(server: Server, namespace: str = "bench-get") -> list[str]:
     return lines
 
 
-async def watch_fanout(server: Server, watchers: int, events: int, limit: float, namespace: str) -> Figures:
-    """watchers watch ConfigMaps in one namespace; events creates follow; when has every watcher every event?"""
+async def watch_fanout(
+    server: Server, watchers: int, events: int, limit: float, namespace: str, interval: float = 0.0
+) -> Figures:
+    """watchers watch ConfigMaps in one namespace; events creates follow; when has every watcher every event?
+
+    The creates go back to back, or one every interval seconds.
+    """
     async with server.session() as session:
         await ensure_namespace(server, session, namespace)
     seen: list[dict[str, float]] = [{} for _ in range(watchers)]
@@ -461,7 +492,10 @@ async def watch_fanout(server: Server, watchers: int, events: int, limit: float,
     tasks = [asyncio.ensure_future(watch(index)) for index in range(watchers)]
     try:
         deadline = Deadline(limit)
-        await asyncio.wait_for(asyncio.gather(*(event.wait() for event in connected)), limit)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(event.wait() for event in connected)), limit)
+        except TimeoutError:
+            return Figures(note=f"the {watchers} watches were not all answered within {limit:.0f} s")
         if failures:
             server.problem(failures[0])
             return Figures(note=f"watch not served: {failures[0]}")
@@ -478,8 +512,11 @@ async def watch_fanout(server: Server, watchers: int, events: int, limit: float,
                     break
             if not ready:
                 return Figures(note="the watchers never all saw a sentinel object: watch fan-out not measured")
-            cpu, start = server.cpu(), time.perf_counter()
+            meter = Meter(server)
+            start = meter.start
             for index in range(events):
+                if interval:
+                    await asyncio.sleep(max(start + index * interval - time.perf_counter(), 0))
                 name = f"fan-{index:04d}"
                 sent[name] = time.perf_counter()
                 await call(server, session, "POST", path, configmap(name, namespace, index), (200, 201))
@@ -489,7 +526,7 @@ async def watch_fanout(server: Server, watchers: int, events: int, limit: float,
         left = max(deadline.end - time.perf_counter(), 0.1)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(all_delivered.wait(), left)
-        cpu = server.cpu() - cpu
+        meter.stop()
     finally:
         for task in tasks:
             task.cancel()
@@ -503,7 +540,8 @@ async def watch_fanout(server: Server, watchers: int, events: int, limit: float,
     return Figures(
         {"all": last - start, "p50": p50, "p99": p99, "delivered": len(latencies) / max(wanted, 1)},
         f"all delivered after {last - start:6.2f} s  delivery p50 {ms(p50)}  p99 {ms(p99)}  "
-        f"({len(latencies)}/{wanted} events; creates took {creates_done - start:.2f} s; server cpu {cpu:.2f} s)",
+        f"({len(latencies)}/{wanted} events, {len(sent)} creates in {creates_done - start:.2f} s; "
+        f"{meter.per(len(sent), 'create')})",
     )
 
 
@@ -530,11 +568,19 @@ async def measure(args: argparse.Namespace, servers: list[Server]) -> dict[str, 
         for server in servers:
             if only and server.name not in only:
                 continue
-            figures = await run(server)
+            try:
+                figures = await run(server)
+            except (aiohttp.ClientError, TimeoutError, ValueError) as error:  # said, and the run goes on
+                figures = Figures(note=f"failed: {type(error).__name__}: {error}")
+                server.problem(f"{title}: {figures.note}")
             results[key][server.name] = figures
             print(f"  {server.name:<11} {figures.note}", flush=True)
 
     n, objects = args.gets, args.objects
+
+    def created(server: Server) -> int:  # the Pods the one client created in bench-list before its time was up
+        return int(results["create1"][server.name].values.get("n", 0))
+
     await each(
         "get",
         f"GET one ConfigMap, {n} sequential requests, one keep-alive connection",
@@ -553,12 +599,12 @@ async def measure(args: argparse.Namespace, servers: list[Server]) -> dict[str, 
     await each(
         "list",
         f"LIST the {objects} Pods of a namespace, {args.lists} sequential requests",
-        lambda s: list_latency(s, "bench-list", objects, args.lists, limit),
+        lambda s: list_latency(s, "bench-list", created(s), args.lists, limit),
     )
     await each(
         "table",
         "LIST them as a Table (what `kubectl get pods` asks for); kmock has no Table output",
-        lambda s: list_latency(s, "bench-list", objects, args.lists, limit, TABLE),
+        lambda s: list_latency(s, "bench-list", created(s), args.lists, limit, TABLE),
         only=("kubesim",),
     )
     await each(
@@ -578,12 +624,17 @@ async def measure(args: argparse.Namespace, servers: list[Server]) -> dict[str, 
     )
     await each(
         "watch",
-        f"watch fan-out: {args.watchers} watchers on ConfigMaps of a namespace, {args.events} creates",
-        lambda s: watch_fanout(s, args.watchers, args.events, limit, "bench-watch"),
+        f"watch fan-out: {args.watchers} watchers on ConfigMaps of a namespace, {args.events} creates "
+        + (f"one every {args.watch_interval:g} ms" if args.watch_interval else "back to back"),
+        lambda s: watch_fanout(s, args.watchers, args.events, limit, "bench-watch", args.watch_interval / 1000),
     )
     print("what else a client meets")
     for server in servers:
-        for line in await probes(server):
+        try:
+            lines = await probes(server)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            lines = [f"failed: {type(error).__name__}: {error}"]
+        for line in lines:
             print(f"  {server.name:<11} {line}")
     return results
 
@@ -651,7 +702,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default: 8)")
     parser.add_argument("--watchers", type=int, default=50, help="concurrent watchers (default: 50)")
     parser.add_argument("--events", type=int, default=200, help="creates the watchers receive (default: 200)")
-    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per measured loop (default: 60)")
+    parser.add_argument("--watch-interval", type=float, default=0.0, help="ms between the watched creates (default: 0)")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per measured loop (default: 30)")
     parser.add_argument("--kmock-tls", action="store_true", help="serve kmock over HTTPS too, with kubesim's cert")
     parser.add_argument("--no-kmock", action="store_true", help="measure kubesim alone")
     parser.add_argument("--serve-kmock", type=Path, help=argparse.SUPPRESS)
