@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kubesim.api import crds, defaults, discovery, meta, tables, validation, virtual
+from kubesim.api import crds, custom_validation, defaults, discovery, meta, tables, validation, virtual
 from kubesim.api.allocators import AllocationError, allocate
 from kubesim.api.apply import (
     APPLY_PATCH,
@@ -322,7 +322,7 @@ class Api:
                 allocate(obj, self.store.list("/services"))
             except AllocationError as error:
                 raise invalid("Service", name, "", [(error.field, "FieldValueInvalid", error.message)]) from None
-        causes = validation.validate_create(resource.kind, resource.group, obj)
+        causes = validation.validate_create(resource.kind, resource.group, obj) + self._custom_causes(resource, obj)
         if causes:
             raise invalid(resource.kind, name, resource.group, causes)
         if request.arg("dryRun") == "All":
@@ -370,6 +370,7 @@ class Api:
                 defaults.normalize_service_update(old, new)
             new.setdefault("metadata", {})["name"] = target.name
             causes = validation.validate_update(resource.kind, resource.group, old, new)
+            causes += self._custom_causes(resource, new)
             if causes:
                 raise invalid(resource.kind, target.name, resource.group, causes)
         new.setdefault("apiVersion", resource.api_version)
@@ -485,6 +486,10 @@ class Api:
             obj, resource.group, resource.version, resource.kind, directive, request.body if is_json else None, schema
         )
         return [("Warning", validation.warning_header(text)) for text in warnings]
+
+    def _custom_causes(self, resource: Resource, obj: dict[str, Any]) -> list[tuple[str, str, str]]:
+        schema = self._custom_schema(resource)
+        return custom_validation.validate(obj, schema) if schema is not None else []
 
     def _custom_schema(self, resource: Resource) -> dict[str, Any] | None:
         crd = self.store.get(crds.CRD_KEY, "", f"{resource.plural}.{resource.group}") or {}

@@ -26,8 +26,9 @@ spec:
             spec:
               type: object
               properties:
-                chapter: {type: integer, description: The book chapter this lesson follows.}
+                chapter: {type: integer, minimum: 1, maximum: 23, description: The book chapter this lesson follows.}
                 title: {type: string}
+              required: [title]
 """
 LESSON = """\
 apiVersion: kuar.example.com/v1
@@ -47,3 +48,17 @@ def test_a_crd_is_established_and_its_resource_served(cluster: Cluster) -> None:
     assert "The book chapter this lesson follows." in cluster.kubectl("explain", "lesson.spec.chapter").stdout
     cluster.kubectl("delete", "crd", "lessons.kuar.example.com")
     assert cluster.kubectl("get", "lessons", check=False).returncode == 1
+
+
+def test_custom_resources_are_checked_against_their_schema(cluster: Cluster) -> None:
+    cluster.kubectl("apply", "-f", "-", stdin=CRD)
+    wrong = LESSON.replace("name: pods", "name: wrong").replace("chapter: 5", 'chapter: "five"')
+    result = cluster.kubectl("apply", "-f", "-", stdin=wrong, check=False)
+    assert result.returncode == 1
+    assert 'The Lesson "wrong" is invalid' in result.stderr
+    assert "spec.chapter in body must be of type integer" in result.stderr
+    late = cluster.kubectl("apply", "-f", "-", stdin=LESSON.replace("chapter: 5", "chapter: 40"), check=False)
+    assert "spec.chapter in body should be less than or equal to 23" in late.stderr
+    untitled = cluster.kubectl("apply", "-f", "-", stdin=LESSON.replace(", title: Pods", ""), check=False)
+    assert "spec.title: Required value" in untitled.stderr
+    cluster.kubectl("delete", "crd", "lessons.kuar.example.com")
