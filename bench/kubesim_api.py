@@ -733,6 +733,9 @@ def main() -> int:
             for server in servers:
                 print(f"{server.name}: {server.base} (pid {server.process.pid})")
             results = asyncio.run(measure(args, servers))
+        except RuntimeError as error:  # a server that did not start, with the end of its log
+            print(error, file=sys.stderr)
+            return 1
         finally:
             for server in servers:
                 server.stop()
