@@ -65,6 +65,8 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
         self.objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        # Each object's JSON as written to SQLite: reads answer with it instead of encoding again.
+        self.encoded: dict[str, dict[tuple[str, str], bytes]] = {}
         self.history: deque[Event] = deque(maxlen=HISTORY)
         self.watchers: set[Watcher] = set()
         self.rv = 0
@@ -75,6 +77,11 @@ class Store:
 
     def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
         return self.objects.get(resource, {}).get((namespace, name))
+
+    def json_of(self, resource: str, obj: dict[str, Any]) -> bytes:
+        """The stored JSON of an object that list() or get() returned."""
+        metadata = obj["metadata"]
+        return self.encoded[resource][(metadata.get("namespace", ""), metadata["name"])]
 
     def list(self, resource: str, namespace: str | None = None) -> list[dict[str, Any]]:
         items = self.objects.get(resource, {})
@@ -131,10 +138,13 @@ class Store:
             self.db.execute("DELETE FROM events WHERE rv <= ?", (rv - HISTORY,))
         self.rv = rv
         bucket = self.objects.setdefault(resource, {})
+        encoded = self.encoded.setdefault(resource, {})
         if kind == DELETED:
             bucket.pop((namespace, name), None)
+            encoded.pop((namespace, name), None)
         else:
             bucket[(namespace, name)] = stored
+            encoded[(namespace, name)] = body.encode()
         self._publish(Event(kind, resource, namespace, name, stored, rv))
         return stored
 
@@ -170,6 +180,7 @@ class Store:
     def _load(self) -> None:
         for resource, namespace, name, body in self.db.execute("SELECT resource, namespace, name, body FROM objects"):
             self.objects.setdefault(resource, {})[(namespace, name)] = json.loads(body)
+            self.encoded.setdefault(resource, {})[(namespace, name)] = body.encode()
         rows = self.db.execute("SELECT rv, type, resource, namespace, name, body FROM events ORDER BY rv").fetchall()
         for rv, kind, resource, namespace, name, body in rows[-HISTORY:]:
             self.history.append(Event(kind, resource, namespace, name, json.loads(body), rv))
