@@ -40,7 +40,7 @@ from kubesim.api.resources import Resource, ResourceRegistry
 from kubesim.api.selectors import SelectorError, label_selector_from_object, parse_field_selector, parse_label_selector
 from kubesim.server.auth import Authenticator, UserInfo, impersonate, self_subject_review
 from kubesim.server.http import Request, Response, StreamingResponse
-from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store
+from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store, watch_line
 
 JSON = "application/json"
 _PROTOBUF = "application/vnd.kubernetes.protobuf"
@@ -702,7 +702,9 @@ class Api:
             try:
                 for obj in existing:
                     if matches(obj):
-                        yield encode(ADDED, obj)
+                        yield (
+                            encode(ADDED, obj) if as_table else watch_line(ADDED, self.store.json_of(target.key, obj))
+                        )
                 if request.arg("sendInitialEvents") == "true" and bookmarks:
                     yield encode(BOOKMARK, self._bookmark(target, initial_end=True))
                 while (left := deadline - time.monotonic()) > 0:
@@ -713,7 +715,7 @@ class Api:
                             yield encode(BOOKMARK, self._bookmark(target))
                         continue
                     if matches(event.object):
-                        yield encode(event.type, event.object)
+                        yield encode(event.type, event.object) if as_table else event.line()
             finally:
                 self.store.unwatch(watcher)
 

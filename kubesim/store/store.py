@@ -11,7 +11,7 @@ import asyncio
 import json
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,10 @@ class Event:
     name: str
     object: dict[str, Any]
     rv: int
+    body: bytes  # the object's JSON, encoded once for every watcher
+
+    def line(self) -> bytes:
+        return watch_line(self.type, self.body)
 
 
 @dataclass(eq=False)
@@ -145,7 +149,7 @@ class Store:
         else:
             bucket[(namespace, name)] = stored
             encoded[(namespace, name)] = body.encode()
-        self._publish(Event(kind, resource, namespace, name, stored, rv))
+        self._publish(Event(kind, resource, namespace, name, stored, rv, body.encode()))
         return stored
 
     # -- watching ----------------------------------------------------------------------------------
@@ -183,7 +187,7 @@ class Store:
             self.encoded.setdefault(resource, {})[(namespace, name)] = body.encode()
         rows = self.db.execute("SELECT rv, type, resource, namespace, name, body FROM events ORDER BY rv").fetchall()
         for rv, kind, resource, namespace, name, body in rows[-HISTORY:]:
-            self.history.append(Event(kind, resource, namespace, name, json.loads(body), rv))
+            self.history.append(Event(kind, resource, namespace, name, json.loads(body), rv, body.encode()))
         (counter,) = self.db.execute("SELECT COALESCE(MAX(rv), 0) FROM events").fetchone()
         self.rv = counter
         self.oldest_rv = self.history[0].rv if self.history else counter + 1
@@ -192,8 +196,9 @@ class Store:
         self.db.close()
 
 
-def resource_version_of(obj: dict[str, Any]) -> int:
-    return int(obj.get("metadata", {}).get("resourceVersion") or 0)
+def watch_line(kind: str, body: bytes) -> bytes:
+    """One event of a watch stream, a line of JSON, from the object's already encoded JSON."""
+    return b'{"type":"' + kind.encode() + b'","object":' + body + b"}\n"
 
 
 _SCHEMA = """
@@ -206,5 +211,3 @@ CREATE TABLE IF NOT EXISTS events (
     body TEXT NOT NULL
 );
 """
-
-Callback = Callable[[Event], None]
