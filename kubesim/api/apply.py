@@ -36,13 +36,13 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
 import yaml
 
+from kubesim.api.goformat import GO_MAP, cannot_unmarshal, go_float, go_json, go_quote, go_syntax, go_type, go_value
 from kubesim.api.openapi import schema_names_by_gvk, source_definitions
 from kubesim.api.patch import PatchError
 
@@ -59,8 +59,6 @@ _BEFORE_FIRST_APPLY = "before-first-apply"
 _CURRENT_OPERATION = "current-operation"
 _REF_PREFIX = "#/$defs/"
 _OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
-_GO_MAP = "map[string]interface {}"
-_GO_SLICE = "[]interface {}"
 
 # List-map keys whose Go types carry a +default tag: an item that omits them is keyed by the default.
 _KEY_DEFAULTS: dict[tuple[str, str], Any] = {
@@ -181,97 +179,6 @@ def _internal(message: str) -> PatchError:
     return PatchError(500, "", message)
 
 
-# --- how Go prints values -----------------------------------------------------------------------------------
-
-_GO_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}
-
-
-def _go_quote(text: str) -> str:
-    """strconv.Quote (%q of a string)."""
-    out = []
-    for char in text:
-        if char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char in '"\\':
-            out.append("\\" + char)
-        elif char.isprintable():
-            out.append(char)
-        elif ord(char) < 0x80:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) < 0x10000:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
-
-
-def _go_float(value: float) -> str:
-    """%v of a float64: the shortest digits, in exponent form below 1e-4 and from 1e21 on."""
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == int(value) and abs(value) < 1e21:
-        return str(int(value))
-    text = repr(value)
-    if "e" not in text:
-        return text
-    mantissa, _, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent):+03d}"
-
-
-def _go_print(value: Any) -> str:
-    """%v of a decoded JSON value."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return _go_float(value)
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{key}:{_go_print(value[key])}" for key in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(_go_print(item) for item in value) + "]"
-    return str(value)
-
-
-def _go_syntax(value: Any) -> str:
-    """%#v of a decoded JSON value."""
-    if value is None:
-        return "interface {}(nil)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return _go_float(value)
-    if isinstance(value, str):
-        return _go_quote(value)
-    if isinstance(value, dict):
-        return _GO_MAP + "{" + ", ".join(f"{_go_quote(k)}:{_go_syntax(value[k])}" for k in sorted(value)) + "}"
-    if isinstance(value, list):
-        return _GO_SLICE + "{" + ", ".join(_go_syntax(item) for item in value) + "}"
-    return str(value)
-
-
-def _go_type(value: Any) -> str:
-    """%T of a decoded JSON value."""
-    if value is None:
-        return "<nil>"
-    names = {dict: _GO_MAP, list: _GO_SLICE, str: "string", bool: "bool", int: "int64", float: "float64"}
-    return names[type(value)]
-
-
-def _go_json(value: Any) -> str:
-    """encoding/json's compact output, which escapes HTML characters and the JavaScript line separators."""
-    if isinstance(value, float) and not isinstance(value, bool) and value == int(value) and abs(value) < 1e21:
-        return str(int(value))
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_go_json(key)}:{_go_json(value[key])}" for key in sorted(value)) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_go_json(item) for item in value) + "]"
-    text = json.dumps(value, ensure_ascii=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028")):
-        text = text.replace(char, escape)
-    return text.replace("\u2029", "\\u2029")
-
-
 # --- values: SMD's ordering and equality --------------------------------------------------------------------
 
 
@@ -318,9 +225,9 @@ def _value_string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return _go_float(value)
+        return go_float(value)
     if isinstance(value, str):
-        return _go_quote(value)
+        return go_quote(value)
     if isinstance(value, list):
         return "[" + ",".join(_value_string(item) for item in value) + "]"
     if isinstance(value, dict):
@@ -356,9 +263,9 @@ def _element_key(element: PathElement) -> str:
     if kind == _FIELD:
         return "f:" + payload
     if kind == _KEY:
-        return "k:{" + ",".join(f"{_go_json(name)}:{_go_json(_thawed(value))}" for name, value in payload) + "}"
+        return "k:{" + ",".join(f"{go_json(name)}:{go_json(_thawed(value))}" for name, value in payload) + "}"
     if kind == _VALUE:
-        return "v:" + _go_json(_thawed(payload))
+        return "v:" + go_json(_thawed(payload))
     return f"i:{payload}"
 
 
@@ -474,7 +381,7 @@ class FieldSet:
     @classmethod
     def from_fields_v1(cls, fields: Any) -> FieldSet:
         if not isinstance(fields, dict):
-            raise ValueError(f"expected an object, got {_go_print(fields)}")
+            raise ValueError(f"expected an object, got {go_value(fields)}")
         found = cls()
         for text, value in fields.items():
             if text == ".":
@@ -786,7 +693,7 @@ def _item_element(list_type: _ListType, item: Any) -> PathElement:
             elif list_type.key_defaults.get(key) is not None:
                 fields.append((key, _frozen(list_type.key_defaults[key])))
         if not fields:
-            listed = "[" + " ".join(_go_quote(key) for key in list_type.keys) + "]"
+            listed = "[" + " ".join(go_quote(key) for key in list_type.keys) + "]"
             raise _SchemaMismatch(
                 f"associative list with keys has an element that omits all key fields {listed} "
                 "(and doesn't have default values for any key fields)"
@@ -824,13 +731,13 @@ def _scalar_error(scalar: str, value: Any) -> str:
         return ""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if scalar == "numeric" and not number:
-        return f"expected numeric (int or float), got {_go_type(value)}"
+        return f"expected numeric (int or float), got {go_type(value)}"
     if scalar == "string" and not isinstance(value, str):
-        return f"expected string, got &value.valueUnstructured{{Value:{_go_syntax(value)}}}"
+        return f"expected string, got &value.valueUnstructured{{Value:{go_syntax(value)}}}"
     if scalar == "boolean" and not isinstance(value, bool):
-        return f"expected boolean, got &{{{_go_print(value)}}}"
+        return f"expected boolean, got &{{{go_value(value)}}}"
     if scalar == "untyped" and isinstance(value, dict | list):
-        return f"expected any scalar, got &{{{_go_print(value)}}}"
+        return f"expected any scalar, got &{{{go_value(value)}}}"
     return ""
 
 
@@ -838,7 +745,7 @@ def _validate_list(value: Any, list_type: _ListType) -> list[tuple[str, str]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        return [("", f"expected list, got &{{{_go_print(value)}}}")]
+        return [("", f"expected list, got &{{{go_value(value)}}}")]
     errors: list[tuple[str, str]] = []
     seen: set[PathElement] = set()
     for index, item in enumerate(value):
@@ -862,7 +769,7 @@ def _validate_map(value: Any, map_type: _MapType) -> list[tuple[str, str]]:
     if value is None:
         return []
     if not isinstance(value, dict):
-        return [("", f"expected map, got &{{{_go_print(value)}}}")]
+        return [("", f"expected map, got &{{{go_value(value)}}}")]
     errors: list[tuple[str, str]] = []
     for key, item in value.items():
         item_type = map_type.field(key) or map_type.element
@@ -1230,13 +1137,13 @@ class _Manager:
         if self.operation != "Apply":
             parts["apiVersion"] = self.api_version
         parts["subresource"] = self.subresource
-        return "{" + ",".join(f'"{key}":{_go_json(value)}' for key, value in parts.items() if value) + "}"
+        return "{" + ",".join(f'"{key}":{go_json(value)}' for key, value in parts.items() if value) + "}"
 
     def describe(self) -> str:
         """How conflict messages name the manager (printManager)."""
-        text = _go_quote(self.manager)
+        text = go_quote(self.manager)
         if self.subresource:
-            text += f" with subresource {_go_quote(self.subresource)}"
+            text += f" with subresource {go_quote(self.subresource)}"
         return f"{text} using {self.api_version}" if self.operation == "Update" else text
 
     def entry(self) -> dict[str, Any]:
@@ -1283,7 +1190,7 @@ def _decode_managed(entries: Any) -> _Managed:
     if entries is None:
         return managed
     if not isinstance(entries, list):
-        raise ValueError(f"expected a list of managed fields entries, got {_go_print(entries)}")
+        raise ValueError(f"expected a list of managed fields entries, got {go_value(entries)}")
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             raise ValueError(f"expected an object for managed fields entry {index}")
@@ -1297,7 +1204,7 @@ def _decode_managed(entries: Any) -> _Managed:
         if not fields_type:
             raise ValueError(f"missing fieldsType in managed fields entry {index}")
         if fields_type != "FieldsV1":
-            raise ValueError(f"invalid fieldsType {_go_quote(str(fields_type))} in managed fields entry {index}")
+            raise ValueError(f"invalid fieldsType {go_quote(str(fields_type))} in managed fields entry {index}")
         try:
             fields = FieldSet.from_fields_v1(entry.get("fieldsV1") or {})
         except ValueError as error:
@@ -1640,7 +1547,7 @@ def field_manager_causes(value: str) -> list[tuple[str, str, str]]:
     for position, char in enumerate(value):
         if not char.isprintable():
             detail = f"invalid character U+{ord(char):04X} (at position {position})"
-            causes.append(("fieldManager", "FieldValueInvalid", f"Invalid value: {_go_quote(value)}: {detail}"))
+            causes.append(("fieldManager", "FieldValueInvalid", f"Invalid value: {go_quote(value)}: {detail}"))
     return causes
 
 
@@ -1678,10 +1585,7 @@ def decode_apply_patch(body: bytes) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        kind = "array" if isinstance(data, list) else "string" if isinstance(data, str) else "number"
-        if isinstance(data, bool):
-            kind = "bool"
-        raise _bad_request(f"error decoding patch: json: cannot unmarshal {kind} into Go value of type {_GO_MAP}")
+        raise _bad_request(f"error decoding patch: {cannot_unmarshal(data, GO_MAP)}")
     converted: dict[str, Any] = _json_keys(data)
     return converted
 
@@ -1701,5 +1605,5 @@ def _key_text(key: Any) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
     if isinstance(key, float):
-        return _go_float(key)
+        return go_float(key)
     return "null" if key is None else str(key)

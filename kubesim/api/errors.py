@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubesim.api.goformat import go_quote
+
 
 class ApiError(Exception):
     def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> None:
@@ -29,18 +31,18 @@ class ApiError(Exception):
 
 def not_found(plural: str, name: str, group: str = "") -> ApiError:
     what = f"{plural}.{group}" if group else plural
-    return ApiError(404, "NotFound", f'{what} "{name}" not found', _details(name, plural, group))
+    return ApiError(404, "NotFound", f"{what} {go_quote(name)} not found", _details(name, plural, group))
 
 
 def already_exists(plural: str, name: str, group: str = "") -> ApiError:
     what = f"{plural}.{group}" if group else plural
-    return ApiError(409, "AlreadyExists", f'{what} "{name}" already exists', _details(name, plural, group))
+    return ApiError(409, "AlreadyExists", f"{what} {go_quote(name)} already exists", _details(name, plural, group))
 
 
 def conflict(plural: str, name: str, group: str = "") -> ApiError:
     what = f"{plural}.{group}" if group else plural
     message = (
-        f'Operation cannot be fulfilled on {what} "{name}": the object has been modified; '
+        f"Operation cannot be fulfilled on {what} {go_quote(name)}: the object has been modified; "
         "please apply your changes to the latest version and try again"
     )
     return ApiError(409, "Conflict", message, _details(name, plural, group))
@@ -69,28 +71,6 @@ def _cause(field: str, reason: str, message: str) -> dict[str, str]:
     # StatusCause leaves out empty members (a cause about the whole object has no field).
     cause = {"reason": reason, "message": message, "field": field}
     return {key: value for key, value in cause.items() if value}
-
-
-_GO_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}
-
-
-def go_quote(text: str) -> str:
-    """Go's strconv.Quote (%q), with which the server's messages quote names and values."""
-    out = []
-    for char in text:
-        if char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char in '"\\':
-            out.append("\\" + char)
-        elif char.isprintable():
-            out.append(char)
-        elif ord(char) < 0x80:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) < 0x10000:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
 
 
 def bad_request(message: str) -> ApiError:

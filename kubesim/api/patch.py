@@ -33,10 +33,21 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from kubesim.api.goformat import (
+    GO_MAP,
+    GO_SLICE,
+    cannot_unmarshal,
+    go_json,
+    go_quote,
+    go_string_verb,
+    go_type_name,
+    go_value,
+    json_kind,
+)
 
 _DATA_FILE = ("kubernetes-json-schema", "v1.37.0-local-strict", "_definitions.json")
 _REF_PREFIX = "#/$defs/"
@@ -54,8 +65,6 @@ _BAD_SET_ELEMENT_ORDER = "invalid patch format of setElementOrder list"
 
 _REJECTED = "the server rejected our request due to an error in our request"
 _PANIC = "This request caused apiserver to panic. Look in the logs for details."
-_GO_MAP = "map[string]interface {}"
-_GO_SLICE = "[]interface {}"
 
 
 class PatchError(Exception):
@@ -97,96 +106,6 @@ def _internal(message: str) -> PatchError:
     return PatchError(500, "", message)
 
 
-# --- how Go prints values into the error messages ------------------------------------------------------
-
-
-def _go_value(value: Any) -> str:
-    """fmt's %v of a decoded JSON value: map[k:v ...] with sorted keys, [a b], <nil>."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return _go_float(value)
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{key}:{_go_value(value[key])}" for key in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(_go_value(item) for item in value) + "]"
-    return str(value)
-
-
-def _go_float(value: float) -> str:
-    """%v of a float64: the shortest digits, in exponent form when the exponent is below -4 or above 5."""
-    digits = Decimal(repr(value)).normalize()
-    mantissa, _, exponent_text = f"{digits:e}".partition("e")
-    exponent = int(exponent_text)
-    if -4 <= exponent < 6:
-        return f"{digits:f}"
-    return f"{mantissa}e{exponent:+03d}"
-
-
-def _go_type(value: Any) -> str:
-    """%s of reflect.TypeOf(value) for a decoded JSON value."""
-    if value is None:
-        return "%!s(<nil>)"
-    names = {dict: _GO_MAP, list: _GO_SLICE, str: "string", bool: "bool", int: "int64", float: "float64"}
-    return names[type(value)]
-
-
-def _go_string_verb(value: Any) -> str:
-    """%s of an interface value: strings as they are, anything else flagged the way fmt flags a bad verb."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "%!s(<nil>)"
-    return f"%!s({_go_type(value)}={_go_value(value)})"
-
-
-_GO_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}
-
-
-def _go_quote(text: str) -> str:
-    """strconv.Quote (%q)."""
-    out = []
-    for char in text:
-        if char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char in '"\\':
-            out.append("\\" + char)
-        elif char.isprintable():
-            out.append(char)
-        elif ord(char) < 0x80:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) < 0x10000:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
-
-
-def _go_json(value: Any) -> str:
-    """encoding/json's compact output, which escapes HTML characters and the JavaScript line separators."""
-    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028")):
-        text = text.replace(char, escape)
-    return text.replace("\u2029", "\\u2029")
-
-
-def _json_type(value: Any) -> str:
-    """How encoding/json names a JSON value in "cannot unmarshal X into ..." errors."""
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    return "bool" if isinstance(value, bool) else "number"
-
-
-def _cannot_unmarshal(value: Any, go_type: str) -> str:
-    return f"json: cannot unmarshal {_json_type(value)} into Go value of type {go_type}"
-
-
 def _require_object(result: Any) -> dict[str, Any]:
     """The patched document must decode as an object; the apiserver reports the decoder's complaint as 422."""
     if isinstance(result, dict):
@@ -194,8 +113,8 @@ def _require_object(result: Any) -> dict[str, Any]:
     anonymous_struct = (
         'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
     )
-    detail = f"couldn't get version/kind; json parse error: {_cannot_unmarshal(result, anonymous_struct)}"
-    body = f"Invalid value: {_go_quote(_go_json(result))}: {detail}"
+    detail = f"couldn't get version/kind; json parse error: {cannot_unmarshal(result, anonymous_struct)}"
+    body = f"Invalid value: {go_quote(go_json(result))}: {detail}"
     causes = [{"reason": "FieldValueInvalid", "message": body, "field": "patch"}]
     raise PatchError(422, "Invalid", f' "" is invalid: patch: {body}', {"causes": causes})
 
@@ -234,11 +153,11 @@ def _decode_json_patch(patch: Any, *, strict: bool) -> list[Any]:
     if strict:
         _check_strict_json_patch_shape(patch)
     elif not isinstance(patch, list):
-        raise _bad_request(_cannot_unmarshal(patch, "jsonpatch.Patch"))
+        raise _bad_request(cannot_unmarshal(patch, "jsonpatch.Patch"))
     else:
         for item in patch:
             if item is not None and not isinstance(item, dict):
-                raise _bad_request(_cannot_unmarshal(item, "jsonpatch.Operation"))
+                raise _bad_request(cannot_unmarshal(item, "jsonpatch.Operation"))
     return list(patch)
 
 
@@ -246,16 +165,16 @@ def _check_strict_json_patch_shape(patch: Any) -> None:
     """The typed pre-decode the apiserver runs unless fieldValidation=Ignore; it reports the first mismatch."""
     prefix = "error decoding patch: "
     if not isinstance(patch, list):
-        raise _bad_request(prefix + _cannot_unmarshal(patch, "[]handlers.jsonPatchOp"))
+        raise _bad_request(prefix + cannot_unmarshal(patch, "[]handlers.jsonPatchOp"))
     for item in patch:
         if item is None:
             continue
         if not isinstance(item, dict):
-            raise _bad_request(prefix + _cannot_unmarshal(item, "handlers.jsonPatchOp"))
+            raise _bad_request(prefix + cannot_unmarshal(item, "handlers.jsonPatchOp"))
         for field, value in item.items():
             if field in ("op", "path", "from") and value is not None and not isinstance(value, str):
                 target = f"Go struct field jsonPatchOp.{field} of type string"
-                raise _bad_request(f"{prefix}json: cannot unmarshal {_json_type(value)} into {target}")
+                raise _bad_request(f"{prefix}json: cannot unmarshal {json_kind(value)} into {target}")
 
 
 def _apply_operation(document: Any, operation: Any) -> Any:
@@ -441,7 +360,7 @@ def merge_patch(original: dict[str, Any], patch: Any, *, field_validation: str =
     ``field_validation`` as for ``json_patch``: it decides how a body that is not an object is refused.
     """
     if field_validation != "Ignore" and patch is not None and not isinstance(patch, dict):
-        raise _bad_request("error decoding patch: " + _cannot_unmarshal(patch, _GO_MAP))
+        raise _bad_request("error decoding patch: " + cannot_unmarshal(patch, GO_MAP))
     if isinstance(patch, list):
         return _require_object(_prune_nulls(copy.deepcopy(patch)))
     if not isinstance(patch, dict):
@@ -551,7 +470,7 @@ class PatchSchema:
             folded = key.casefold()
             raw = next((value for name, value in self._properties.items() if name.casefold() == folded), None)
         if raw is None:
-            raise _internal(f"unable to find api field in struct {self._name} for the json field {_go_quote(key)}")
+            raise _internal(f"unable to find api field in struct {self._name} for the json field {go_quote(key)}")
         strategies = str(raw.get("x-kubernetes-patch-strategy", "")).split(",")
         strategy = next((item for item in strategies if item != "retainKeys"), "")
         return _schema_of(raw), FieldTags(strategy, str(raw.get("x-kubernetes-patch-merge-key", "")))
@@ -618,7 +537,7 @@ def strategic_merge_patch(original: dict[str, Any], patch: Any, schema: PatchSch
     if patch is None:
         return copy.deepcopy(original)
     if not isinstance(patch, dict):
-        raise _bad_request(_cannot_unmarshal(patch, _GO_MAP))
+        raise _bad_request(cannot_unmarshal(patch, GO_MAP))
     return _merge_map(copy.deepcopy(original), copy.deepcopy(patch), schema)
 
 
@@ -641,7 +560,7 @@ def _map_directive(patch: dict[str, Any]) -> dict[str, Any]:
         return patch
     if directive == "delete":
         return {}
-    raise _internal(f"unknown patch type: {_go_string_verb(directive)} in map: {_go_value(patch)}")
+    raise _internal(f"unknown patch type: {go_string_verb(directive)} in map: {go_value(patch)}")
 
 
 def _apply_retain_keys(original: dict[str, Any], patch: dict[str, Any]) -> None:
@@ -736,7 +655,7 @@ def _merge_ordered_lists(original: dict[str, Any], patch: dict[str, Any], schema
     for directive in [key for key in patch if key.startswith(_SET_ELEMENT_ORDER)]:
         order = patch.pop(directive)
         if not isinstance(order, list):
-            raise _internal(f"expected a {_GO_SLICE}, but received a {_go_type(order)}")
+            raise _internal(f"expected a {GO_SLICE}, but received a {go_type_name(order)}")
         key = _directive_target(directive, _SET_ELEMENT_ORDER, _BAD_SET_ELEMENT_ORDER)
         current = _optional_list(original, key)
         patch_list = _optional_list(patch, key)
@@ -763,7 +682,7 @@ def _optional_list(holder: dict[str, Any], key: str) -> list[Any] | None:
         return None
     value = holder[key]
     if not isinstance(value, list):
-        raise _internal(f"expected a {_GO_SLICE}, but received a {_go_type(value)}")
+        raise _internal(f"expected a {GO_SLICE}, but received a {go_type_name(value)}")
     return value
 
 
@@ -784,8 +703,8 @@ def _check_order(patch_list: list[Any], order: list[Any], merge_key: str) -> Non
         seen += 1
     if matched < len(items) and seen >= len(order):
         raise _internal(
-            f"The order in patch list:\n{_go_value(patch_list)}\n doesn't match {_SET_ELEMENT_ORDER} list:\n"
-            f"{_go_value(order)}\n"
+            f"The order in patch list:\n{go_value(patch_list)}\n doesn't match {_SET_ELEMENT_ORDER} list:\n"
+            f"{go_value(order)}\n"
         )
 
 
@@ -798,13 +717,13 @@ def _merge_keys_equal(left: Any, right: Any, merge_key: str) -> bool:
 
 def _require_map(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _internal(f"expected a {_GO_MAP}, but received a {_go_type(value)}")
+        raise _internal(f"expected a {GO_MAP}, but received a {go_type_name(value)}")
     return value
 
 
 def _merge_key_value(item: dict[str, Any], merge_key: str) -> Any:
     if merge_key not in item:
-        raise _internal(f"map: {_go_value(item)} does not contain declared merge key: {merge_key}")
+        raise _internal(f"map: {go_value(item)} does not contain declared merge key: {merge_key}")
     return item[merge_key]
 
 
@@ -876,7 +795,7 @@ def _element_type(original: list[Any], patch: list[Any], shown: list[list[Any] |
                 raise _rejected()
             found = type(item)
         elif type(item) is not found:
-            listed = "[" + " ".join(_go_value(items or []) for items in shown) + "]"
+            listed = "[" + " ".join(go_value(items or []) for items in shown) + "]"
             raise _internal(f"list element types are not identical: {listed}")
     if found is None:
         raise _internal("no elements in any of the given slices")
@@ -911,7 +830,7 @@ def _apply_item_directives(original: list[Any], patch: list[Any], merge_key: str
         elif directive == "merge":
             raise _internal("merging lists cannot yet be specified in the patch")
         else:
-            raise _internal(f"unknown patch type: {_go_string_verb(directive)} in map: {_go_value(item)}")
+            raise _internal(f"unknown patch type: {go_string_verb(directive)} in map: {go_value(item)}")
     return (plain, []) if replace else (original, plain)
 
 

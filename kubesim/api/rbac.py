@@ -16,7 +16,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kubesim.api.errors import ApiError, bad_request, forbidden, forbidden_path, go_quote, invalid
+from kubesim.api.errors import ApiError, bad_request, forbidden, forbidden_path, invalid
+from kubesim.api.goformat import go_quote
 from kubesim.api.meta import now
 from kubesim.api.selectors import SelectorError, label_selector_from_object
 from kubesim.store.store import Store

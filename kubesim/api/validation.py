@@ -32,7 +32,17 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 from kubesim.api import openapi
-from kubesim.api.errors import ApiError, bad_request, go_quote, invalid
+from kubesim.api.errors import ApiError, bad_request, invalid
+from kubesim.api.goformat import (
+    GO_MAP,
+    cannot_unmarshal,
+    go_float,
+    go_json,
+    go_quote,
+    go_string_slice,
+    go_value,
+    json_kind,
+)
 from kubesim.api.selectors import SelectorError, label_key_errors, label_selector_from_object, label_value_errors
 
 Cause = tuple[str, str, str]
@@ -45,32 +55,6 @@ Object = dict[str, Any]
 
 class Rendered(str):
     """A bad value already printed the way the server prints it (a Go struct, a named type...)."""
-
-
-def go_json(value: Any) -> str:
-    """encoding/json's compact output: map keys sorted, HTML characters and line separators escaped."""
-    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=_json_default)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028")):
-        text = text.replace(char, escape)
-    return text.replace("\u2029", "\\u2029")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"cannot print {type(value).__name__} as JSON")
-
-
-def go_float(value: float) -> str:
-    """fmt's %v of a float64: the shortest digits, in exponent form below 1e-4 and from 1e6 on."""
-    if value == 0:
-        return "0"
-    digits = Decimal(repr(value)).normalize()
-    mantissa, _, exponent_text = f"{digits:e}".partition("e")
-    exponent = int(exponent_text)
-    if -4 <= exponent < 6:
-        return f"{digits:f}"
-    return f"{mantissa}e{exponent:+03d}"
 
 
 def render_value(value: Any) -> str:
@@ -91,11 +75,6 @@ def render_value(value: Any) -> str:
 def named(value: Any) -> Rendered:
     """A value of a named Go type (ResourceName, Protocol, a pointer...): the server prints it as JSON."""
     return Rendered(go_json(value))
-
-
-def go_string_slice(values: Sequence[str]) -> str:
-    """%#v of a []string, as a few messages print a list."""
-    return "[]string{" + ", ".join(go_quote(value) for value in values) + "}"
 
 
 # =========================================================================================================
@@ -758,10 +737,10 @@ class _Decoder:
                 raise _Aborted(str(error)) from None
         elif shape == INT_OR_STRING:
             if not isinstance(value, str) and not _fits_integer(value, "int32"):
-                raise _Aborted(_unmarshal_error(_json_kind(value, numbered=True), "int32", stack, struct))
+                raise _Aborted(_unmarshal_error(json_kind(value, numbered=True), "int32", stack, struct))
         elif shape == TIME:
             if not isinstance(value, str):
-                raise _Aborted(_unmarshal_error(_json_kind(value), "string", stack, struct))
+                raise _Aborted(_unmarshal_error(json_kind(value), "string", stack, struct))
         elif shape == BYTES and isinstance(value, str):
             offset = base64_error_offset(value)
             if offset is not None and self.saved is None:
@@ -771,7 +750,7 @@ class _Decoder:
 
     def _mismatch(self, value: Any, kind: FieldType, stack: tuple[str, ...], struct: str) -> None:
         if self.saved is None:
-            self.saved = _unmarshal_error(_json_kind(value, numbered=kind.shape == INT), kind.go, stack, struct)
+            self.saved = _unmarshal_error(json_kind(value, numbered=kind.shape == INT), kind.go, stack, struct)
 
 
 def _fits_scalar(value: Any, kind: FieldType) -> bool:
@@ -789,18 +768,6 @@ def _fits_integer(value: Any, go: str) -> bool:
         return False
     low, high = _INT_RANGES.get(go, _INT_RANGES["int64"])
     return low <= value <= high
-
-
-def _json_kind(value: Any, numbered: bool = False) -> str:
-    """How encoding/json names a JSON value; a number aimed at an integer comes with its text."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        text = getattr(value, "text", None) or (str(value) if isinstance(value, int) else repr(value))
-        return f"number {text}" if numbered else "number"
-    if isinstance(value, str):
-        return "string"
-    return "object" if isinstance(value, dict) else "array"
 
 
 def _unmarshal_error(what: str, go: str, stack: tuple[str, ...], struct: str) -> str:
@@ -936,13 +903,19 @@ def check_patched(
     schema = schema or schema_for(group, version, kind)
     if schema is None:
         return []
-    if patch_type.startswith("application/strategic-merge-patch"):
-        shown, unknown, error = go_value(patch), *_convert_unstructured(patched, schema)
+    strategic = patch_type.startswith("application/strategic-merge-patch")
+    if strategic:
+        unknown, error = _convert_unstructured(patched, schema)
     else:
-        shown, unknown, error = go_json(patched), *_decode_marshalled(patched, schema, kind)
+        unknown, error = _decode_marshalled(patched, schema, kind)
+
+    def refused(text: str) -> ApiError:
+        # Printed only when refusing: rendering the object the way Go prints it is slow.
+        return _patch_refused(go_value(patch) if strategic else go_json(patched), text)
+
     if error is not None:
-        raise _patch_refused(shown, error)
-    warnings = _strict_outcome(unknown, directive, lambda text: _patch_refused(shown, text))
+        raise refused(error)
+    warnings = _strict_outcome(unknown, directive, refused)
     prune_unknown(patched, schema)
     return warnings
 
@@ -1087,24 +1060,9 @@ def _convert_through_json(value: Any, kind: FieldType) -> None:
         except QuantityError as error:
             raise _Aborted(str(error)) from None
     elif kind.shape == INT_OR_STRING and not isinstance(value, str) and not _fits_integer(value, "int32"):
-        raise _Aborted(f"json: cannot unmarshal {_json_kind(value, numbered=True)} into Go value of type int32")
+        raise _Aborted(cannot_unmarshal(value, "int32", numbered=True))
     elif kind.shape == TIME and not isinstance(value, str):
-        raise _Aborted(f"json: cannot unmarshal {_json_kind(value)} into Go value of type string")
-
-
-def go_value(value: Any) -> str:
-    """fmt's %v of a decoded JSON value: map[k:v ...] with sorted keys, [a b], <nil>."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return go_float(value)
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{name}:{go_value(value[name])}" for name in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(go_value(item) for item in value) + "]"
-    return str(value)
+        raise _Aborted(cannot_unmarshal(value, "string"))
 
 
 def prune_unknown(obj: Any, schema: FieldType) -> None:
@@ -3399,7 +3357,7 @@ def _secret_keys(kind: str, data: Mapping[str, Any]) -> list[Cause]:
             except ValueError as error:
                 return [invalid_value(f"data[{name}]", "<secret contents redacted>", str(error))]
             if not isinstance(parsed, dict):
-                detail = f"json: cannot unmarshal {_json_kind(parsed)} into Go value of type map[string]interface {{}}"
+                detail = cannot_unmarshal(parsed, GO_MAP)
                 return [invalid_value(f"data[{name}]", "<secret contents redacted>", detail)]
     return causes
 
