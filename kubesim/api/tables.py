@@ -13,7 +13,6 @@ as the server would print it.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from kubesim.api.errors import bad_request
+from kubesim.api.goformat import go_float, go_json
 
 Obj = dict[str, Any]
 Column = dict[str, Any]
@@ -472,70 +472,6 @@ def _canonical_quantity(amount: Decimal, notation: str) -> str:
     if notation == "decimal" and exponent in _DECIMAL_NAMES:
         return f"{mantissa}{_DECIMAL_NAMES[exponent]}"
     return f"{mantissa}e{exponent}" if exponent else str(mantissa)
-
-
-# -- Go's way of writing values that a custom resource column shows as text ----------------------------------------
-
-
-def _go_float(value: float, *, for_json: bool = False) -> str:
-    """A float64 as fmt's %v writes it (shortest digits, exponent from 1e+06) or, for_json, as encoding/json does."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 and not for_json else "0"
-    sign, digit_tuple, exponent = Decimal(repr(value)).normalize().as_tuple()
-    assert isinstance(exponent, int)
-    digits = "".join(map(str, digit_tuple))
-    point = len(digits) + exponent  # the value is 0.<digits> * 10**point
-    magnitude = abs(value)
-    scientific = (magnitude < 1e-6 or magnitude >= 1e21) if for_json else not -4 <= point - 1 < 6
-    text = _scientific(digits, point, for_json) if scientific else _positional(digits, point)
-    return ("-" if sign else "") + text
-
-
-def _scientific(digits: str, point: int, for_json: bool) -> str:
-    power = point - 1
-    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    width = 1 if for_json else 2
-    return f"{mantissa}e{'-' if power < 0 else '+'}{abs(power):0{width}d}"
-
-
-def _positional(digits: str, point: int) -> str:
-    if point <= 0:
-        return "0." + "0" * -point + digits
-    if point >= len(digits):
-        return digits + "0" * (point - len(digits))
-    return digits[:point] + "." + digits[point:]
-
-
-def _go_json(value: Any) -> str:
-    """encoding/json.Marshal of decoded JSON: map keys sorted, no spaces, <, > and & escaped."""
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_go_json_string(str(k))}:{_go_json(v)}" for k, v in sorted(value.items())) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_go_json(item) for item in value) + "]"
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, float):
-        return _go_float(value, for_json=True)
-    if isinstance(value, int):
-        return str(value)
-    return _go_json_string(str(value))
-
-
-def _go_json_string(text: str) -> str:
-    encoded = json.dumps(text, ensure_ascii=False)
-    for char, escape in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        encoded = encoded.replace(char, escape)
-    return encoded
 
 
 # -- pods ----------------------------------------------------------------------------------------------------------
@@ -2068,11 +2004,11 @@ def _as_text(value: Any) -> str:
     if value is None:
         return "<no value>"
     if isinstance(value, dict | list):
-        return _go_json(value)
+        return go_json(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return _go_float(value)
+        return go_float(value)
     return str(value)
 
 
