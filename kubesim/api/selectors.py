@@ -13,11 +13,12 @@ and numbers as text, a missing field as its zero value.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+from kubesim.api.goformat import go_quote, go_string_slice
 
 # -- errors ------------------------------------------------------------------------------------------------
 
@@ -30,16 +31,9 @@ class SelectorError(ValueError):
         self.message = message
 
 
-def _go_quote(text: str) -> str:
-    """Go's %q of a string, which the server's messages use."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _go_string_slice(values: Sequence[str]) -> str:
     """Go's %#v of a []string built by appending to nil, as field errors print a bad value list."""
-    if not values:
-        return "[]string(nil)"
-    return "[]string{" + ", ".join(_go_quote(value) for value in values) + "}"
+    return go_string_slice(values) if values else "[]string(nil)"
 
 
 def _invalid(path: str, value: str, details: list[str]) -> str:
@@ -189,11 +183,11 @@ def new_requirement(key: str, operator: str, values: Sequence[str]) -> Requireme
         raise ValueError(f"{operator!r} is not a label selector operator")
     errors: list[str] = []
     if key_errors := label_key_errors(key):
-        errors.append(_invalid("key", _go_quote(key), key_errors))
+        errors.append(_invalid("key", go_quote(key), key_errors))
     errors.extend(_operator_errors(operator, values))
     for index, value in enumerate(values):
         if value_errors := label_value_errors(value):
-            errors.append(_invalid(f"values[{index}][{key}]", _go_quote(value), value_errors))
+            errors.append(_invalid(f"values[{index}][{key}]", go_quote(value), value_errors))
     if errors:
         raise SelectorError(_aggregate(errors))
     return Requirement(key, operator, tuple(values))
@@ -216,7 +210,7 @@ def _operator_errors(operator: str, values: Sequence[str]) -> list[str]:
     for index, value in enumerate(values):
         if _as_int64(value) is None:
             message = "for 'Gt', 'Lt' operators, the value must be an integer"
-            errors.append(_invalid(f"values[{index}]", _go_quote(value), [message]))
+            errors.append(_invalid(f"values[{index}]", go_quote(value), [message]))
     return errors
 
 
@@ -262,7 +256,7 @@ def label_selector_from_object(selector: Mapping[str, Any] | None) -> LabelSelec
         operator = _EXPRESSION_OPERATORS.get(expression.get("operator", ""))
         if operator is None:
             raise SelectorError(
-                f"{_go_quote(str(expression.get('operator', '')))} is not a valid label selector operator"
+                f"{go_quote(str(expression.get('operator', '')))} is not a valid label selector operator"
             )
         values = [str(value) for value in expression.get("values") or []]
         requirements.append(new_requirement(str(expression.get("key", "")), operator, values))
@@ -380,7 +374,7 @@ class _LabelParser:
             raise SelectorError(f"found '{literal}', expected: identifier")
         if key_errors := label_key_errors(literal):
             # The parser checks the key before building the requirement, with no field path: Go prints "<nil>".
-            raise SelectorError(_invalid("<nil>", _go_quote(literal), key_errors))
+            raise SelectorError(_invalid("<nil>", go_quote(literal), key_errors))
         if negated:
             return literal, DOES_NOT_EXIST
         return literal, EXISTS if self.peek()[0] in (_END, _COMMA) else None
@@ -521,10 +515,10 @@ def supported_fields(group: str, plural: str) -> frozenset[str]:
 
 def _refusal(group: str, plural: str, label: str) -> str:
     if (group, plural) in _REFUSALS:
-        return _REFUSALS[group, plural].format(label=_go_quote(label))
+        return _REFUSALS[group, plural].format(label=go_quote(label))
     if (group, plural) in SUPPORTED_FIELDS:
         return f"field label not supported: {label}"
-    return _DEFAULT_REFUSAL.format(label=_go_quote(label))
+    return _DEFAULT_REFUSAL.format(label=go_quote(label))
 
 
 @dataclass(frozen=True, slots=True)
