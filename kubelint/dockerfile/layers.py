@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kubelint.dockerfile.parser import Dockerfile, Instruction, Stage, stage_by_name
 from kubelint.dockerfile.shell import ShellCommand
+from kubelint.dockerfile.stages import earlier_stage
 
 __all__ = [
     "PACKAGE_MANAGERS",
@@ -110,8 +111,8 @@ def shipped_stages(dockerfile: Dockerfile) -> set[int]:
 
 
 def _base_stage(dockerfile: Dockerfile, stage: Stage) -> int | None:
-    base = stage_by_name(dockerfile, stage.base_expanded)
-    return base.index if base is not None and base.index < stage.index else None
+    base = earlier_stage(dockerfile, stage)
+    return base.index if base is not None else None
 
 
 def _copied_from(dockerfile: Dockerfile) -> set[int]:

@@ -260,3 +260,11 @@ WEIRD_DOCKERFILES = [
 def test_layer_rules_survive_weird_files(text: str) -> None:
     for finding in kubelint.lint_text(text, path="Dockerfile"):
         assert finding.rule != "internal-error", finding.message
+
+
+def test_from_a_number_names_an_image_not_a_stage() -> None:
+    """BuildKit resolves FROM by stage name only, so `FROM 0` starts from an image called 0."""
+    text = "FROM alpine:3.20 AS a\nCOPY app.bin /app.bin\nFROM 0\nRUN rm /app.bin\n"
+    rules = [f.rule for f in kubelint.lint_text(text, path="Dockerfile")]
+    assert "dockerfile-deleted-in-later-layer" not in rules
+    assert "dockerfile-mutable-base-tag" in rules

@@ -57,8 +57,9 @@ from kubelint.dockerfile.layers import (
     shipped_stages,
     unquote_word,
 )
-from kubelint.dockerfile.parser import Dockerfile, Instruction, Stage, stage_by_name
+from kubelint.dockerfile.parser import Dockerfile, Instruction, Stage
 from kubelint.dockerfile.shell import ShellCommand, run_commands
+from kubelint.dockerfile.stages import earlier_stage
 from kubelint.findings import Problem, Severity
 
 ID = "dockerfile-deleted-in-later-layer"
@@ -107,8 +108,8 @@ def check(dockerfile: Dockerfile, options: dict[str, Any]) -> Iterator[Problem]:
 
 
 def _inherited(dockerfile: Dockerfile, stage: Stage, images: dict[int, _Image]) -> _Image:
-    base = stage_by_name(dockerfile, stage.base_expanded)
-    if base is None or base.index >= stage.index or base.index not in images:
+    base = earlier_stage(dockerfile, stage)
+    if base is None or base.index not in images:
         return _Image()
     parent = images[base.index]
     return _Image(dict(parent.added), parent.workdir)
