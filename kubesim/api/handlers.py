@@ -386,6 +386,10 @@ class Api:
             stored = self.store.update(target.key, target.store_namespace, target.name, new, expected)
         except Conflict:
             raise conflict(resource.plural, target.name, resource.group) from None
+        metadata = stored["metadata"]
+        if metadata.get("deletionTimestamp") and not metadata.get("finalizers"):
+            # The last finalizer is gone from an object being deleted: the deletion completes now.
+            return _json(self.store.delete(target.key, target.store_namespace, target.name))
         if target.key == crds.CRD_KEY:
             self._serve_crd(stored)
         return _json(stored)

@@ -185,3 +185,18 @@ def test_patch_types_including_strategic_merge(cluster: Cluster) -> None:
     template = obj["spec"]["template"]
     assert template["spec"]["containers"][0]["image"].endswith(":purple")
     assert template["metadata"]["labels"] == {"app": "kuard", "tier": "web"}
+
+
+def test_removing_the_last_finalizer_completes_the_deletion(cluster: Cluster) -> None:
+    cluster.kubectl("create", "configmap", "guarded")
+    cluster.kubectl(
+        "patch", "configmap", "guarded", "--type=merge", "-p", '{"metadata":{"finalizers":["example.com/hold"]}}'
+    )
+    cluster.kubectl("delete", "configmap", "guarded", "--wait=false")
+    assert json.loads(cluster.kubectl("get", "configmap", "guarded", "-o", "json").stdout)["metadata"][
+        "deletionTimestamp"
+    ]
+    cluster.kubectl(
+        "patch", "configmap", "guarded", "--type=json", "-p", '[{"op":"remove","path":"/metadata/finalizers"}]'
+    )
+    assert cluster.kubectl("get", "configmap", "guarded", check=False).returncode == 1
