@@ -327,6 +327,11 @@ class ResourceRegistry:
     def for_api_version_kind(self, api_version: str, kind: str) -> Resource | None:
         return self.by_kind(*split_api_version(api_version), kind)
 
+    def preferred(self, group: str, plural: str) -> Resource | None:
+        """The resource at its group's preferred version: how the store's key ("apps/deployments") is served."""
+        served = [r for r in self._resources if r.group == group and r.plural == plural]
+        return min(served, key=lambda resource: version_priority(resource.version), default=None)
+
     def group_versions(self) -> list[tuple[str, list[str]]]:
         """Each served group (core first, then by aggregator priority and name) with its versions, preferred first."""
         versions: dict[str, set[str]] = {}

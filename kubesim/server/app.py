@@ -13,6 +13,9 @@ from kubesim.api.errors import ApiError
 from kubesim.api.handlers import Api
 from kubesim.api.openapi import OpenAPI
 from kubesim.api.resources import ResourceRegistry
+from kubesim.controllers.client import LoopbackClient
+from kubesim.controllers.garbage_collector import GarbageCollector
+from kubesim.controllers.runtime import ControllerManager
 from kubesim.server.auth import signing_key_at
 from kubesim.server.http import Response, start_server
 from kubesim.server.kubeconfig import write_kubeconfig
@@ -47,6 +50,8 @@ async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Ev
     registry = ResourceRegistry()
     bootstrap(store, workers=nodes, ca_pem=certificates.ca_cert.read_text())
     api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"))
+    controllers = ControllerManager(store, [GarbageCollector(api, LoopbackClient(api, token, "garbage-collector"))])
+    controllers.start()
     server = await start_server(api.handle, _too_large, HOST, port, certificates.server_context())
     bound: Any = server.sockets[0].getsockname()
     write_kubeconfig(data_dir / "kubeconfig", f"https://{HOST}:{bound[1]}", certificates.ca_cert, token)
@@ -60,5 +65,6 @@ async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Ev
         await stop.wait()
     finally:
         server.close()
+        await controllers.stop()
         store.close()
         (data_dir / "kubeconfig").unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 ADDED, MODIFIED, DELETED, BOOKMARK = "ADDED", "MODIFIED", "DELETED", "BOOKMARK"
+EVERY_RESOURCE = "*"
 HISTORY = 20_000  # watch events kept for resuming; older resourceVersions get 410 Gone
 
 Key = tuple[str, str, str]  # (resource key such as "apps/deployments", namespace or "", name)
@@ -54,12 +55,14 @@ class Event:
 
 @dataclass(eq=False)
 class Watcher:
-    resource: str
+    resource: str  # EVERY_RESOURCE for a controller that follows the whole cluster
     namespace: str | None
     queue: asyncio.Queue[Event] = field(default_factory=asyncio.Queue)
 
     def wants(self, event: Event) -> bool:
-        return event.resource == self.resource and (self.namespace is None or self.namespace == event.namespace)
+        return (self.resource in (event.resource, EVERY_RESOURCE)) and (
+            self.namespace is None or self.namespace == event.namespace
+        )
 
 
 class Store:

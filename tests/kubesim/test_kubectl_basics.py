@@ -131,13 +131,6 @@ def test_services_get_cluster_ips_and_node_ports(cluster: Cluster) -> None:
     assert "provided IP is already allocated" in clash.stderr
 
 
-def test_delete_with_orphan_keeps_the_object_for_the_garbage_collector(cluster: Cluster) -> None:
-    cluster.kubectl("create", "configmap", "orphaned")
-    cluster.kubectl("delete", "configmap", "orphaned", "--cascade=orphan", "--wait=false")
-    obj = json.loads(cluster.kubectl("get", "configmap", "orphaned", "-o", "json").stdout)
-    assert obj["metadata"]["finalizers"] == ["orphan"] and obj["metadata"]["deletionTimestamp"]
-
-
 def test_componentstatuses_are_served_with_the_deprecation_warning(cluster: Cluster) -> None:
     result = cluster.kubectl("get", "componentstatuses")
     assert "Warning: v1 ComponentStatus is deprecated in v1.19+" in result.stderr
