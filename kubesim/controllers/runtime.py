@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kubesim.store.store import EVERY_RESOURCE, Event, Key, Store
 
@@ -80,8 +80,9 @@ class ControllerManager:
         ]
 
     @staticmethod
-    async def _follow(controller: Controller, events: asyncio.Queue[Event], enqueue: object) -> None:
-        assert callable(enqueue)
+    async def _follow(
+        controller: Controller, events: asyncio.Queue[Event], enqueue: Callable[[Iterable[Key]], None]
+    ) -> None:
         while True:
             enqueue(controller.observe(await events.get()))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 from tests.kubesim.conftest import Cluster
 
@@ -28,8 +29,7 @@ def exists(cluster: Cluster, name: str) -> bool:
     return cluster.kubectl("get", "configmap", name, check=False).returncode == 0
 
 
-def eventually(condition: object) -> bool:
-    assert callable(condition)
+def eventually(condition: Callable[[], bool]) -> bool:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         if condition():
