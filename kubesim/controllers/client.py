@@ -22,6 +22,9 @@ class LoopbackClient:
     def __init__(self, api: Api, token: str, manager: str) -> None:
         self.api, self.token, self.manager = api, token, manager
 
+    async def create(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        return await self._send("POST", path, obj, "application/json")
+
     async def patch_merge(self, path: str, patch: dict[str, Any]) -> dict[str, Any]:
         return await self._send("PATCH", path, patch, "application/merge-patch+json")
 
@@ -29,7 +32,7 @@ class LoopbackClient:
         return await self._send("DELETE", path, {"propagationPolicy": propagation}, "application/json")
 
     async def _send(self, method: str, path: str, body: Any, content_type: str) -> dict[str, Any]:
-        query = urlencode({"fieldManager": self.manager}) if method == "PATCH" else ""
+        query = urlencode({"fieldManager": self.manager}) if method in ("PATCH", "POST") else ""
         headers = {
             "authorization": f"Bearer {self.token}",
             "content-type": content_type,

@@ -15,6 +15,7 @@ from kubesim.api.openapi import OpenAPI
 from kubesim.api.resources import ResourceRegistry
 from kubesim.controllers.client import LoopbackClient
 from kubesim.controllers.garbage_collector import GarbageCollector
+from kubesim.controllers.replicaset import ReplicaSetController
 from kubesim.controllers.runtime import ControllerManager
 from kubesim.server.auth import signing_key_at
 from kubesim.server.http import Response, start_server
@@ -50,7 +51,13 @@ async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Ev
     registry = ResourceRegistry()
     bootstrap(store, workers=nodes, ca_pem=certificates.ca_cert.read_text())
     api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"))
-    controllers = ControllerManager(store, [GarbageCollector(api, LoopbackClient(api, token, "garbage-collector"))])
+    controllers = ControllerManager(
+        store,
+        [
+            GarbageCollector(api, LoopbackClient(api, token, "garbage-collector")),
+            ReplicaSetController(api, LoopbackClient(api, token, "replicaset-controller")),
+        ],
+    )
     controllers.start()
     server = await start_server(api.handle, _too_large, HOST, port, certificates.server_context())
     bound: Any = server.sockets[0].getsockname()
