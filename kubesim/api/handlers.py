@@ -170,6 +170,8 @@ class Api:
             return self._component_statuses(request, target)
         if target.subresource == "scale":
             return self._scale(request, target)
+        if target.subresource == "finalize" and method == "PUT":
+            return self._finalize_namespace(request, target)
         if method == "GET":
             if target.name is None:
                 return self._watch(request, target) if watching else self._list(request, target)
@@ -186,7 +188,9 @@ class Api:
 
     def _target(self, group: str, version: str, rest: list[str]) -> Target:
         namespace = None
-        if len(rest) >= 3 and rest[0] == "namespaces":
+        # namespaces/NAME/status and /finalize are a namespace's own subresources, not a resource inside it.
+        own_subresource = len(rest) == 3 and rest[0] == "namespaces" and rest[2] in ("status", "finalize")
+        if len(rest) >= 3 and rest[0] == "namespaces" and not own_subresource:
             namespace, rest = rest[1], rest[2:]
         resource = self.registry.by_plural(group, version, rest[0]) if rest else None
         if resource is None:
@@ -302,8 +306,16 @@ class Api:
         if resource.namespaced and body_namespace and target.namespace and body_namespace != target.namespace:
             raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
         namespace = target.namespace or body_namespace or "default" if resource.namespaced else None
-        if namespace is not None and self.store.get("/namespaces", "", namespace) is None:
-            raise not_found("namespaces", namespace)
+        if namespace is not None:
+            home = self.store.get(NAMESPACES, "", namespace)
+            if home is None:
+                raise not_found("namespaces", namespace)
+            if home["metadata"].get("deletionTimestamp"):
+                message = (
+                    f'{resource.plural} "{(obj.get("metadata") or {}).get("name", "")}" is forbidden: unable to create '
+                    f"new content in namespace {namespace} because it is being terminated"
+                )
+                raise ApiError(403, "Forbidden", message, {"kind": resource.plural})
         meta.prepare_create(obj, resource.kind, "status" in resource.subresources, namespace)
         name = obj["metadata"].get("name")
         if not name:
@@ -594,6 +606,8 @@ class Api:
                 raise conflict(resource.plural, target.name, resource.group)
         if request.arg("dryRun") == "All" or "All" in (options.get("dryRun") or []):
             return _json(current)
+        if target.key == NAMESPACES and (current.get("spec") or {}).get("finalizers"):
+            return _json(self._terminate_namespace(target, current))
         policy = request.arg("propagationPolicy") or options.get("propagationPolicy")
         finalizers = list(current["metadata"].get("finalizers") or [])
         dependents_finalizer = _PROPAGATION_FINALIZERS.get(policy or "")
@@ -612,6 +626,36 @@ class Api:
         if target.key == crds.CRD_KEY:
             self._unserve_crd(deleted)
         return _json(deleted)
+
+    # -- namespaces ----------------------------------------------------------------------------------
+
+    def _terminate_namespace(self, target: Target, namespace: dict[str, Any]) -> dict[str, Any]:
+        """Terminating until the namespace controller has emptied it and removed the `kubernetes` finalizer."""
+        if namespace["metadata"].get("deletionTimestamp"):
+            return namespace
+        marked = copy.deepcopy(namespace)
+        marked["metadata"]["deletionTimestamp"] = meta.now()
+        marked["metadata"]["deletionGracePeriodSeconds"] = 0
+        marked.setdefault("status", {})["phase"] = "Terminating"
+        return self.store.update(NAMESPACES, "", target.name or "", marked)
+
+    def _finalize_namespace(self, request: Request, target: Target) -> Response:
+        """PUT namespaces/NAME/finalize: the spec finalizers change; with none left a terminating namespace goes."""
+        current = self._existing(target)
+        body = self._body(request)
+        updated = copy.deepcopy(current)
+        updated.setdefault("spec", {})["finalizers"] = list((body.get("spec") or {}).get("finalizers") or [])
+        if not updated["spec"]["finalizers"]:
+            del updated["spec"]["finalizers"]
+        stored = self.store.update(NAMESPACES, "", target.name or "", updated)
+        metadata = stored["metadata"]
+        if (
+            metadata.get("deletionTimestamp")
+            and not stored["spec"].get("finalizers")
+            and not metadata.get("finalizers")
+        ):
+            stored = self.store.delete(NAMESPACES, "", target.name or "")
+        return _json(stored)
 
     # -- custom resources ----------------------------------------------------------------------------
 
@@ -733,6 +777,7 @@ class Api:
 
 
 # Deleting with these policies leaves the object until the garbage collector has dealt with its dependents.
+NAMESPACES = "/namespaces"
 _PROPAGATION_FINALIZERS = {"Foreground": "foregroundDeletion", "Orphan": "orphan"}
 _CUSTOM_PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml")
 _PATCH_TYPES = (*_CUSTOM_PATCH_TYPES, "application/strategic-merge-patch+json")

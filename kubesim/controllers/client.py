@@ -25,6 +25,9 @@ class LoopbackClient:
     async def create(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
         return await self._send("POST", path, obj, "application/json")
 
+    async def put(self, path: str, obj: dict[str, Any]) -> dict[str, Any]:
+        return await self._send("PUT", path, obj, "application/json")
+
     async def patch_merge(self, path: str, patch: dict[str, Any]) -> dict[str, Any]:
         return await self._send("PATCH", path, patch, "application/merge-patch+json")
 

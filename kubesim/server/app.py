@@ -15,6 +15,7 @@ from kubesim.api.openapi import OpenAPI
 from kubesim.api.resources import ResourceRegistry
 from kubesim.controllers.client import LoopbackClient
 from kubesim.controllers.garbage_collector import GarbageCollector
+from kubesim.controllers.namespace import NamespaceController
 from kubesim.controllers.replicaset import ReplicaSetController
 from kubesim.controllers.runtime import ControllerManager
 from kubesim.server.auth import signing_key_at
@@ -56,6 +57,7 @@ async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Ev
         [
             GarbageCollector(api, LoopbackClient(api, token, "garbage-collector")),
             ReplicaSetController(api, LoopbackClient(api, token, "replicaset-controller")),
+            NamespaceController(api, LoopbackClient(api, token, "namespace-controller")),
         ],
     )
     controllers.start()
