@@ -316,7 +316,8 @@ class Api:
                     f"new content in namespace {namespace} because it is being terminated"
                 )
                 raise ApiError(403, "Forbidden", message, {"kind": resource.plural})
-        meta.prepare_create(obj, resource.kind, "status" in resource.subresources, namespace)
+        has_status = "status" in resource.subresources
+        meta.prepare_create(obj, resource.kind, has_status, namespace, custom=self.registry.is_custom(resource))
         name = obj["metadata"].get("name")
         if not name:
             raise _name_required(resource)
@@ -414,11 +415,11 @@ class Api:
         if content_type == APPLY_PATCH:
             return self._apply(request, target)
         old = self._existing(target)
+        patch = _decoded_patch(request)
         try:
-            new = self._patched(request, old, target)
+            new = self._patched(request, old, target, patch)
         except ApiserverPanic as panic:
             return Response(500, panic.message.encode(), "text/plain")
-        patch = json.loads(request.body)
         resource = target.resource
         directive = validation.field_validation(request.arg("fieldValidation"), "PatchOptions")
         warnings: list[str] = []
@@ -431,13 +432,11 @@ class Api:
         response.headers.extend(("Warning", validation.warning_header(text)) for text in warnings)
         return response
 
-    def _patched(self, request: Request, old: dict[str, Any], target: Target, scale: bool = False) -> dict[str, Any]:
-        """old with the request's patch applied, by the patch type its Content-Type names."""
+    def _patched(
+        self, request: Request, old: dict[str, Any], target: Target, patch: Any, scale: bool = False
+    ) -> dict[str, Any]:
+        """old with the patch applied, by the patch type the request's Content-Type names."""
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        try:
-            patch = json.loads(request.body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise bad_request(f"error decoding patch: {error}") from None
         resource = target.resource
         try:
             if content_type == "application/json-patch+json":
@@ -582,7 +581,7 @@ class Api:
                 wanted = self._body(request)
             else:
                 scale_target = Target(target.resource, target.namespace, target.name, None)
-                wanted = self._patched(request, current, scale_target, scale=True)
+                wanted = self._patched(request, current, scale_target, _decoded_patch(request), scale=True)
             replicas = (wanted.get("spec") or {}).get("replicas")
             if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
                 raise invalid("Scale", target.name or "", "autoscaling", [_replicas_cause(replicas)])
@@ -790,6 +789,13 @@ def _protobuf_message(error: Any, body: bytes, expected_kind: str) -> str:
         return f'{error.kind} in version "{version}" cannot be handled as a {error.kind}: {error}'
     preview = body[:30].hex()
     return f"the object provided is unrecognized (must be of type {expected_kind}): {error} ({preview} ...)"
+
+
+def _decoded_patch(request: Request) -> Any:
+    try:
+        return json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise bad_request(f"error decoding patch: {error}") from None
 
 
 def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,10 @@ def generated_name(prefix: str) -> str:
     return prefix + "".join(secrets.choice(_SUFFIX_ALPHABET) for _ in range(5))
 
 
-def prepare_create(obj: dict[str, Any], kind: str, has_status: bool, namespace: str | None) -> dict[str, Any]:
+def prepare_create(
+    obj: dict[str, Any], kind: str, has_status: bool, namespace: str | None, custom: bool = False
+) -> dict[str, Any]:
+    """Server-owned metadata for a new object; custom resources always track their generation."""
     metadata = obj.setdefault("metadata", {})
     if not metadata.get("name") and metadata.get("generateName"):
         metadata["name"] = generated_name(metadata["generateName"])
@@ -40,7 +43,7 @@ def prepare_create(obj: dict[str, Any], kind: str, has_status: bool, namespace: 
     metadata["creationTimestamp"] = now()
     for server_field in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
         metadata.pop(server_field, None)
-    if kind in _GENERATION_KINDS or kind not in _BUILT_IN_KINDS:
+    if kind in _GENERATION_KINDS or custom:
         metadata["generation"] = 1
     if has_status:
         obj.pop("status", None)  # status is the controllers' to write, through the status subresource
@@ -79,18 +82,3 @@ def prepare_status_update(old: dict[str, Any], new: dict[str, Any]) -> dict[str,
 
 def _spec_of(obj: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in obj.items() if key not in ("metadata", "status")}
-
-
-_BUILT_IN_KINDS = frozenset(
-    {
-        "Pod", "Service", "ConfigMap", "Secret", "Namespace", "Node", "Event", "Endpoints", "ServiceAccount",
-        "PersistentVolume", "PersistentVolumeClaim", "LimitRange", "ResourceQuota", "PodTemplate", "Binding",
-        "ComponentStatus", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "StorageClass", "Lease",
-        "EndpointSlice", "PriorityClass", "RuntimeClass", "IngressClass", "CSIDriver", "CSINode",
-        "VolumeAttachment", "CertificateSigningRequest", "APIService", "FlowSchema", "PriorityLevelConfiguration",
-        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-        "ValidatingAdmissionPolicyBinding", "TokenReview", "SelfSubjectReview", "SelfSubjectAccessReview",
-        "SelfSubjectRulesReview", "SubjectAccessReview", "LocalSubjectAccessReview",
-        *_GENERATION_KINDS,
-    }
-)  # fmt: skip

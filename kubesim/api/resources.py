@@ -327,6 +327,10 @@ class ResourceRegistry:
     def for_api_version_kind(self, api_version: str, kind: str) -> Resource | None:
         return self.by_kind(*split_api_version(api_version), kind)
 
+    def is_custom(self, resource: Resource) -> bool:
+        """Served because a CRD defines it."""
+        return (resource.group, resource.plural) not in self._builtin_plurals
+
     def preferred(self, group: str, plural: str) -> Resource | None:
         """The resource at its group's preferred version: how the store's key ("apps/deployments") is served."""
         served = [r for r in self._resources if r.group == group and r.plural == plural]

@@ -623,6 +623,29 @@ def _pod_conditions(pod: Obj) -> list[Obj]:
 # -- core kinds ----------------------------------------------------------------------------------------------------
 
 
+def _replica_printer(kind: str, selector: Callable[[Obj], Any]) -> _Printer:
+    """ReplicaSets and ReplicationControllers print alike; only their selectors are written differently."""
+    return _Printer(
+        (
+            _name_column(),
+            _column("Desired", _DOCS[f"{kind}Spec.replicas"], kind="integer"),
+            _column("Current", _DOCS[f"{kind}Status.replicas"], kind="integer"),
+            _column("Ready", _DOCS[f"{kind}Status.readyReplicas"], kind="integer"),
+            _age_column(),
+            *_template_columns(f"{kind}Spec.selector"),
+        ),
+        lambda obj, context: [
+            _name(obj),
+            _number(obj, "spec", "replicas", default=1),
+            _number(obj, "status", "replicas"),
+            _number(obj, "status", "readyReplicas"),
+            _age(obj, context),
+            *_containers(_at(obj, "spec", "template", "spec")),
+            selector(obj),
+        ],
+    )
+
+
 def _core_printers() -> dict[tuple[str, str], _Printer]:
     events = _Printer(
         (
@@ -672,24 +695,8 @@ def _core_printers() -> dict[tuple[str, str], _Printer]:
                 _label_set(_map(obj, "template", "metadata", "labels")),
             ],
         ),
-        ("", "ReplicationController"): _Printer(
-            (
-                _name_column(),
-                _column("Desired", _DOCS["ReplicationControllerSpec.replicas"], kind="integer"),
-                _column("Current", _DOCS["ReplicationControllerStatus.replicas"], kind="integer"),
-                _column("Ready", _DOCS["ReplicationControllerStatus.readyReplicas"], kind="integer"),
-                _age_column(),
-                *_template_columns("ReplicationControllerSpec.selector"),
-            ),
-            lambda obj, context: [
-                _name(obj),
-                _number(obj, "spec", "replicas", default=1),
-                _number(obj, "status", "replicas"),
-                _number(obj, "status", "readyReplicas"),
-                _age(obj, context),
-                *_containers(_at(obj, "spec", "template", "spec")),
-                _label_set(_map(obj, "spec", "selector")),
-            ],
+        ("", "ReplicationController"): _replica_printer(
+            "ReplicationController", lambda obj: _label_set(_map(obj, "spec", "selector"))
         ),
         ("", "Service"): _Printer(
             (
@@ -1041,24 +1048,8 @@ def _workload_printers() -> dict[tuple[str, str], _Printer]:
             ),
             _deployment_cells,
         ),
-        ("apps", "ReplicaSet"): _Printer(
-            (
-                _name_column(),
-                _column("Desired", _DOCS["ReplicaSetSpec.replicas"], kind="integer"),
-                _column("Current", _DOCS["ReplicaSetStatus.replicas"], kind="integer"),
-                _column("Ready", _DOCS["ReplicaSetStatus.readyReplicas"], kind="integer"),
-                _age_column(),
-                *_template_columns("ReplicaSetSpec.selector"),
-            ),
-            lambda obj, context: [
-                _name(obj),
-                _number(obj, "spec", "replicas", default=1),
-                _number(obj, "status", "replicas"),
-                _number(obj, "status", "readyReplicas"),
-                _age(obj, context),
-                *_containers(_at(obj, "spec", "template", "spec")),
-                _format_selector(_at(obj, "spec", "selector")),
-            ],
+        ("apps", "ReplicaSet"): _replica_printer(
+            "ReplicaSet", lambda obj: _format_selector(_at(obj, "spec", "selector"))
         ),
         ("apps", "DaemonSet"): _Printer(
             (
