@@ -1,6 +1,6 @@
 """The `kubesim` command.
 
-    kubesim serve --data-dir DIR [--port N] [--nodes N]   run in the foreground (SIGTERM stops it)
+    kubesim serve --data-dir DIR [--port N] [--nodes N] [--speed X]   run in the foreground (SIGTERM stops it)
     kubesim up | down | status | reset                     run it in the background for the notebooks
 
 The background cluster keeps its data in $KUBESIM_HOME (default ~/.local/share/kubesim).
@@ -32,24 +32,30 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--data-dir", type=Path, required=True, help="where the store, certificates and kubeconfig live")
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     serve.add_argument("--nodes", type=int, default=2, help="worker nodes besides the control plane (default: 2)")
+    serve.add_argument(
+        "--speed", type=float, default=1.0, help="how much faster than real time delays pass (default: 1)"
+    )
     for name, text in (("up", "start in the background"), ("down", "stop the background cluster"),
                        ("status", "say whether it runs"), ("reset", "stop it and delete its data")):  # fmt: skip
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, default=default_home())
     args = parser.parse_args(argv)
     if args.command == "serve":
-        return _serve(args.data_dir, args.port, args.nodes)
+        return _serve(args.data_dir, args.port, args.nodes, args.speed)
     return {"up": _up, "down": _down, "status": _status, "reset": _reset}[args.command](args.data_dir)
 
 
-def _serve(data_dir: Path, port: int, nodes: int) -> int:
+def _serve(data_dir: Path, port: int, nodes: int, speed: float) -> int:
     from kubesim.server.app import serve
 
     if nodes < 0:
         print("kubesim: --nodes takes 0 or more", file=sys.stderr)
         return 2
+    if not speed > 0:
+        print("kubesim: --speed takes a number above 0, such as 10 for ten times faster", file=sys.stderr)
+        return 2
     try:
-        asyncio.run(serve(data_dir, port, nodes))
+        asyncio.run(serve(data_dir, port, nodes, speed))
     except OSError as error:
         print(f"kubesim: cannot serve on 127.0.0.1:{port}: {error.strerror or error}", file=sys.stderr)
         return 1

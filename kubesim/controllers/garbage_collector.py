@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from kubesim.api.handlers import Api
-from kubesim.controllers.client import ApiRequestFailed, LoopbackClient, object_path
+from kubesim.controllers.client import ApiRequestFailed, object_path
+from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.runtime import Controller
 from kubesim.store.store import DELETED, Event, Key
 
@@ -25,8 +25,8 @@ ORPHAN, FOREGROUND = "orphan", "foregroundDeletion"
 class GarbageCollector(Controller):
     name = "garbage-collector"
 
-    def __init__(self, api: Api, client: LoopbackClient) -> None:
-        self.api, self.client = api, client
+    def __init__(self, context: ControllerContext) -> None:
+        self.api, self.client = context.api, context.client(self.name)
         self.where: dict[str, Key] = {}  # uid -> the object's key
         self.dependents: defaultdict[str, set[Key]] = defaultdict(set)  # owner uid -> dependents' keys
         self.owners_of: dict[Key, set[str]] = {}

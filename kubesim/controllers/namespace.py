@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kubesim.api.handlers import Api
-from kubesim.controllers.client import ApiRequestFailed, LoopbackClient, object_path
+from kubesim.controllers.client import ApiRequestFailed, object_path
+from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.runtime import Controller
 from kubesim.store.store import Event, Key
 
@@ -20,8 +20,8 @@ NAMESPACES = "/namespaces"
 class NamespaceController(Controller):
     name = "namespace-controller"
 
-    def __init__(self, api: Api, client: LoopbackClient) -> None:
-        self.api, self.client = api, client
+    def __init__(self, context: ControllerContext) -> None:
+        self.api, self.client = context.api, context.client(self.name)
 
     def observe(self, event: Event) -> Iterable[Key]:
         if event.resource == NAMESPACES:

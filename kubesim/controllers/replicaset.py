@@ -1,100 +1,173 @@
 """The ReplicaSet controller: keep `spec.replicas` pods that match the selector, and say so in status.
 
 It creates pods from the template (named `<replicaset>-<random>`, owned by the ReplicaSet), deletes the
-surplus (pods not yet scheduled first, then the newest), adopts matching pods that no controller owns,
-and releases owned pods whose labels stopped matching (the book's quarantine trick).
+surplus (pods not yet scheduled first, then not ready ones, then the newest), adopts matching pods that
+no controller owns, and releases owned pods whose labels stopped matching (the book's quarantine trick).
+A ready pod counts as available once it has been ready for `minReadySeconds`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from kubesim.api.handlers import Api
 from kubesim.api.selectors import label_selector_from_object
-from kubesim.controllers.client import LoopbackClient, object_path
+from kubesim.controllers.client import ApiRequestFailed, object_path
+from kubesim.controllers.context import ControllerContext
+from kubesim.controllers.objects import (
+    api_path,
+    controller_of,
+    controller_reference,
+    is_pod_active,
+    is_pod_available,
+    is_pod_ready,
+    pod_path,
+    seconds_until_available,
+)
 from kubesim.controllers.runtime import Controller
-from kubesim.store.store import Event, Key
+from kubesim.store.store import DELETED, Event, Key
 
 REPLICASETS, PODS = "apps/replicasets", "/pods"
-
-
-def controller_of(obj: dict[str, Any]) -> dict[str, Any] | None:
-    references = obj.get("metadata", {}).get("ownerReferences") or []
-    return next((ref for ref in references if isinstance(ref, dict) and ref.get("controller")), None)
+BURST = 500  # pods created or deleted in one pass, as kube-controller-manager's burstReplicas
 
 
 class ReplicaSetController(Controller):
     name = "replicaset-controller"
 
-    def __init__(self, api: Api, client: LoopbackClient) -> None:
-        self.api, self.client = api, client
+    def __init__(self, context: ControllerContext) -> None:
+        self.api, self.clock = context.api, context.clock
+        self.client, self.events = context.client(self.name), context.recorder(self.name)
+        self.pods_of: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)  # owner uid -> its pods
+        self.owner_of: dict[tuple[str, str], str] = {}
 
     def observe(self, event: Event) -> Iterable[Key]:
         if event.resource == REPLICASETS:
             yield (REPLICASETS, event.namespace, event.name)
         elif event.resource == PODS:
-            owner = controller_of(event.object)
-            if owner is not None and owner.get("kind") == "ReplicaSet":
-                yield (REPLICASETS, event.namespace, str(owner.get("name")))
-            else:  # an orphan may be adopted by any ReplicaSet of its namespace
-                for replicaset in self.api.store.list(REPLICASETS, event.namespace):
-                    yield (REPLICASETS, event.namespace, replicaset["metadata"]["name"])
+            yield from self._observe_pod(event)
 
-    async def reconcile(self, key: Key) -> None:
+    def _observe_pod(self, event: Event) -> Iterable[Key]:
+        place = (event.namespace, event.name)
+        previous = self.owner_of.pop(place, None)
+        if previous is not None:
+            self.pods_of[previous].discard(place)
+            if not self.pods_of[previous]:
+                del self.pods_of[previous]
+        owner = controller_of(event.object)
+        if event.type != DELETED and owner is not None and owner.get("kind") == "ReplicaSet":
+            self.owner_of[place] = str(owner.get("uid"))
+            self.pods_of[str(owner.get("uid"))].add(place)
+        if owner is not None and owner.get("kind") == "ReplicaSet":
+            yield (REPLICASETS, event.namespace, str(owner.get("name")))
+        elif event.type != DELETED:  # an orphan may be adopted by any ReplicaSet of its namespace
+            for replicaset in self.api.store.list(REPLICASETS, event.namespace):
+                yield (REPLICASETS, event.namespace, replicaset["metadata"]["name"])
+
+    async def reconcile(self, key: Key) -> float | None:
         replicaset = self.api.store.get(*key)
         if replicaset is None or replicaset["metadata"].get("deletionTimestamp"):
-            return
-        namespace = key[1]
-        selector = label_selector_from_object((replicaset.get("spec") or {}).get("selector"))
+            return None
+        spec = replicaset.get("spec") or {}
+        selector = label_selector_from_object(spec.get("selector"))
         uid = replicaset["metadata"]["uid"]
         owned: list[dict[str, Any]] = []
-        for pod in self.api.store.list(PODS, namespace):
-            if pod["metadata"].get("deletionTimestamp"):
-                continue
-            labels = pod["metadata"].get("labels") or {}
-            owner = controller_of(pod)
-            if owner is not None and owner.get("uid") == uid:
-                if selector.matches(labels):
-                    owned.append(pod)
-                else:
-                    await self._release(pod, uid)
-            elif owner is None and selector.matches(labels):
-                owned.append(await self._adopt(pod, replicaset))
-        wanted = int((replicaset.get("spec") or {}).get("replicas", 1))
+        for pod in self._pods_owned_by(uid):
+            if not selector.matches(pod["metadata"].get("labels") or {}):
+                await self._release(pod, uid)
+            elif is_pod_active(pod):
+                owned.append(pod)
+        for pod in self._orphans(key[1], selector):
+            adopted = await self._adopt(pod, replicaset)
+            if adopted is not None and is_pod_active(adopted):
+                owned.append(adopted)
+        wanted = int(spec.get("replicas", 1))
+        unfinished = False
         if len(owned) < wanted:
-            for _ in range(wanted - len(owned)):
-                owned.append(await self._create_pod(replicaset))
+            missing = wanted - len(owned)
+            unfinished = missing > BURST
+            owned.extend(await self._create_pods(replicaset, min(missing, BURST)))
         elif len(owned) > wanted:
-            for pod in _deletion_order(owned)[: len(owned) - wanted]:
-                await self.client.delete(self._pod_path(pod))
-                owned.remove(pod)
+            surplus = _deletion_order(owned)[: min(len(owned) - wanted, BURST)]
+            unfinished = len(owned) - wanted > BURST
+            await self._delete_pods(replicaset, surplus)
+            owned = [pod for pod in owned if pod not in surplus]
         await self._report(replicaset, owned)
+        if unfinished:
+            return 0.0
+        min_ready = int(spec.get("minReadySeconds") or 0)
+        waits = [seconds_until_available(pod, min_ready, self.clock) for pod in owned]
+        return min((wait for wait in waits if wait is not None), default=None)
 
-    async def _create_pod(self, replicaset: dict[str, Any]) -> dict[str, Any]:
-        template = copy.deepcopy((replicaset.get("spec") or {}).get("template") or {})
-        metadata = template.get("metadata") or {}
-        metadata["generateName"] = replicaset["metadata"]["name"] + "-"
-        metadata["ownerReferences"] = [_reference(replicaset)]
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template.get("spec") or {}}
-        return await self.client.create(f"/api/v1/namespaces/{replicaset['metadata']['namespace']}/pods", pod)
+    def _pods_owned_by(self, uid: str) -> list[dict[str, Any]]:
+        pods = (self.api.store.get(PODS, *place) for place in list(self.pods_of.get(uid, ())))
+        return [pod for pod in pods if pod is not None]
 
-    async def _adopt(self, pod: dict[str, Any], replicaset: dict[str, Any]) -> dict[str, Any]:
-        references = [*(pod["metadata"].get("ownerReferences") or []), _reference(replicaset)]
-        return await self.client.patch_merge(self._pod_path(pod), {"metadata": {"ownerReferences": references}})
+    def _orphans(self, namespace: str, selector: Any) -> list[dict[str, Any]]:
+        return [
+            pod
+            for pod in self.api.store.list(PODS, namespace)
+            if controller_of(pod) is None
+            and is_pod_active(pod)
+            and selector.matches(pod["metadata"].get("labels") or {})
+        ]
+
+    async def _create_pods(self, replicaset: dict[str, Any], count: int) -> list[dict[str, Any]]:
+        template = (replicaset.get("spec") or {}).get("template") or {}
+        namespace = replicaset["metadata"]["namespace"]
+        created = []
+        for _ in range(count):
+            metadata = copy.deepcopy(template.get("metadata") or {})
+            metadata["generateName"] = replicaset["metadata"]["name"] + "-"
+            metadata["ownerReferences"] = [controller_reference(replicaset)]
+            pod = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": copy.deepcopy(template.get("spec"))}
+            try:
+                made = await self.client.create(api_path("", "v1", "pods", namespace), pod)
+            except ApiRequestFailed as error:
+                self.events.warning(replicaset, "FailedCreate", f"Error creating: {error.body.get('message', '')}")
+                raise
+            self.events.normal(replicaset, "SuccessfulCreate", f"Created pod: {made['metadata']['name']}")
+            created.append(made)
+            await asyncio.sleep(0)  # let the API answer others between creates of a big burst
+        return created
+
+    async def _delete_pods(self, replicaset: dict[str, Any], pods: list[dict[str, Any]]) -> None:
+        for pod in pods:
+            try:
+                await self.client.delete(pod_path(pod))
+            except ApiRequestFailed as error:
+                if error.status != 404:
+                    raise
+            self.events.normal(replicaset, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+
+    async def _adopt(self, pod: dict[str, Any], replicaset: dict[str, Any]) -> dict[str, Any] | None:
+        references = [*(pod["metadata"].get("ownerReferences") or []), controller_reference(replicaset)]
+        try:
+            return await self.client.patch_merge(pod_path(pod), {"metadata": {"ownerReferences": references}})
+        except ApiRequestFailed as error:
+            if error.status == 404:
+                return None
+            raise
 
     async def _release(self, pod: dict[str, Any], uid: str) -> None:
         kept = [ref for ref in pod["metadata"].get("ownerReferences") or [] if ref.get("uid") != uid]
-        await self.client.patch_merge(self._pod_path(pod), {"metadata": {"ownerReferences": kept or None}})
+        try:
+            await self.client.patch_merge(pod_path(pod), {"metadata": {"ownerReferences": kept or None}})
+        except ApiRequestFailed as error:
+            if error.status != 404:
+                raise
 
     async def _report(self, replicaset: dict[str, Any], pods: list[dict[str, Any]]) -> None:
-        ready = sum(1 for pod in pods if _is_ready(pod))
+        spec = replicaset.get("spec") or {}
+        min_ready = int(spec.get("minReadySeconds") or 0)
+        template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
         status = {
             "replicas": len(pods),
-            "fullyLabeledReplicas": len(pods),
-            "readyReplicas": ready,
-            "availableReplicas": ready,
+            "fullyLabeledReplicas": sum(1 for pod in pods if _has_labels(pod, template_labels)),
+            "readyReplicas": sum(1 for pod in pods if is_pod_ready(pod)),
+            "availableReplicas": sum(1 for pod in pods if is_pod_available(pod, min_ready, self.clock)),
             "observedGeneration": replicaset["metadata"].get("generation", 1),
         }
         current = replicaset.get("status") or {}
@@ -102,30 +175,26 @@ class ReplicaSetController(Controller):
             metadata = replicaset["metadata"]
             path = object_path(self.api, REPLICASETS, metadata["namespace"], metadata["name"])
             if path is not None:
-                await self.client.patch_merge(path + "/status", {"status": status})
-
-    def _pod_path(self, pod: dict[str, Any]) -> str:
-        return f"/api/v1/namespaces/{pod['metadata']['namespace']}/pods/{pod['metadata']['name']}"
-
-
-def _reference(replicaset: dict[str, Any]) -> dict[str, Any]:
-    metadata = replicaset["metadata"]
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "ReplicaSet",
-        "name": metadata["name"],
-        "uid": metadata["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
+                try:
+                    await self.client.patch_merge(path + "/status", {"status": status})
+                except ApiRequestFailed as error:
+                    if error.status != 404:
+                        raise
 
 
-def _is_ready(pod: dict[str, Any]) -> bool:
-    conditions = (pod.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions if isinstance(c, dict))
+def _has_labels(pod: dict[str, Any], labels: dict[str, str]) -> bool:
+    own = pod["metadata"].get("labels") or {}
+    return all(own.get(name) == value for name, value in labels.items())
 
 
 def _deletion_order(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Unscheduled pods go first, then not-ready ones; among equals, the newest."""
+    """Unscheduled pods go first, then pending, then not-ready ones; among equals, the newest."""
     newest_first = sorted(pods, key=lambda pod: pod["metadata"].get("creationTimestamp", ""), reverse=True)
-    return sorted(newest_first, key=lambda pod: (bool((pod.get("spec") or {}).get("nodeName")), _is_ready(pod)))
+    return sorted(
+        newest_first,
+        key=lambda pod: (
+            bool((pod.get("spec") or {}).get("nodeName")),
+            (pod.get("status") or {}).get("phase") == "Running",
+            is_pod_ready(pod),
+        ),
+    )

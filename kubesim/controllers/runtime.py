@@ -1,7 +1,9 @@
 """Running controllers: each follows the store's events, queues the keys they touch, and reconciles them.
 
 Level-triggered: a controller is told *which* object changed, never *how*; it reads the current state
-and makes it right. A failed reconcile is retried with a growing delay.
+and makes it right. A reconcile may ask to look again after a (simulated) delay, for what time alone
+changes (minReadySeconds, back-off, a deadline); a failed one is queued again with a growing delay,
+without holding up the other keys.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ import asyncio
 import contextlib
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
+from kubesim.clock import Clock
 from kubesim.store.store import EVERY_RESOURCE, Event, Key, Store
 
 log = logging.getLogger("kubesim.controllers")
-RETRY_DELAYS = (0.05, 0.2, 1.0, 5.0)
+RETRY_DELAYS = (0.05, 0.2, 1.0, 5.0)  # real seconds: a failure is ours or a conflict, not simulated time
 
 
 class Controller(ABC):
@@ -26,13 +29,53 @@ class Controller(ABC):
         """Note what the event says about the cluster; return the keys that now need reconciling."""
 
     @abstractmethod
-    async def reconcile(self, key: Key) -> None:
-        """Make the object at key (or what hangs on it) what it should be; raise to be retried."""
+    async def reconcile(self, key: Key) -> float | None:
+        """Make the object at key (or what hangs on it) what it should be; raise to be retried.
+
+        Return a number of simulated seconds to be asked again about this key after that long, or None."""
+
+
+class WorkQueue:
+    """Keys waiting for a reconcile, each at most once; delayed keys join when their time comes."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[Key] = asyncio.Queue()
+        self._pending: set[Key] = set()
+        self._timers: dict[Key, asyncio.TimerHandle] = {}
+
+    def add(self, key: Key) -> None:
+        if key not in self._pending:
+            self._pending.add(key)
+            self._queue.put_nowait(key)
+
+    def add_after(self, key: Key, seconds: float) -> None:
+        """Queue key in `seconds` real seconds; an earlier wish for the same key wins."""
+        loop = asyncio.get_running_loop()
+        timer = self._timers.get(key)
+        due = loop.time() + seconds
+        if timer is not None and timer.when() <= due:
+            return
+        if timer is not None:
+            timer.cancel()
+        self._timers[key] = loop.call_at(due, self._due, key)
+
+    def _due(self, key: Key) -> None:
+        self._timers.pop(key, None)
+        self.add(key)
+
+    async def get(self) -> Key:
+        key = await self._queue.get()
+        self._pending.discard(key)
+        return key
+
+    def close(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
 
 
 class ControllerManager:
-    def __init__(self, store: Store, controllers: list[Controller]) -> None:
-        self.store, self.controllers = store, controllers
+    def __init__(self, store: Store, clock: Clock, controllers: list[Controller]) -> None:
+        self.store, self.clock, self.controllers = store, clock, controllers
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -47,27 +90,37 @@ class ControllerManager:
                 await task
 
     async def _run(self, controller: Controller) -> None:
-        queue: asyncio.Queue[Key] = asyncio.Queue()
-        pending: set[Key] = set()
-
-        def enqueue(keys: Iterable[Key]) -> None:
-            for key in keys:
-                if key not in pending:
-                    pending.add(key)
-                    queue.put_nowait(key)
-
+        queue = WorkQueue()
+        failures: dict[Key, int] = {}
         watcher = self.store.watch(EVERY_RESOURCE, None, None)
         try:
             for event in self._current_state():
-                enqueue(controller.observe(event))
-            follower = asyncio.ensure_future(self._follow(controller, watcher.queue, enqueue))
+                for key in controller.observe(event):
+                    queue.add(key)
+            follower = asyncio.ensure_future(self._follow(controller, watcher.queue, queue))
             try:
                 while True:
                     key = await queue.get()
-                    pending.discard(key)
-                    await self._reconcile(controller, key)
+                    self._catch_up(controller, watcher.queue, queue)
+                    try:
+                        again = await controller.reconcile(key)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        attempt = failures.get(key, 0)
+                        if attempt >= len(RETRY_DELAYS):
+                            log.exception("%s gave up on %s", controller.name, key)
+                            failures.pop(key, None)
+                            continue
+                        failures[key] = attempt + 1
+                        queue.add_after(key, RETRY_DELAYS[attempt])
+                        continue
+                    failures.pop(key, None)
+                    if again is not None:
+                        queue.add_after(key, self.clock.real(again))
             finally:
                 follower.cancel()
+                queue.close()
         finally:
             self.store.unwatch(watcher)
 
@@ -80,20 +133,15 @@ class ControllerManager:
         ]
 
     @staticmethod
-    async def _follow(
-        controller: Controller, events: asyncio.Queue[Event], enqueue: Callable[[Iterable[Key]], None]
-    ) -> None:
-        while True:
-            enqueue(controller.observe(await events.get()))
+    def _catch_up(controller: Controller, events: asyncio.Queue[Event], queue: WorkQueue) -> None:
+        """Observe every event already published, so that a reconcile never sees an index older than the store."""
+        while not events.empty():
+            for key in controller.observe(events.get_nowait()):
+                queue.add(key)
 
     @staticmethod
-    async def _reconcile(controller: Controller, key: Key) -> None:
-        for delay in (*RETRY_DELAYS, None):
-            try:
-                await controller.reconcile(key)
-                return
-            except Exception:
-                if delay is None:
-                    log.exception("%s gave up on %s", controller.name, key)
-                    return
-                await asyncio.sleep(delay)
+    async def _follow(controller: Controller, events: asyncio.Queue[Event], queue: WorkQueue) -> None:
+        while True:
+            event = await events.get()
+            for key in controller.observe(event):
+                queue.add(key)

@@ -13,10 +13,9 @@ from kubesim.api.errors import ApiError
 from kubesim.api.handlers import Api
 from kubesim.api.openapi import OpenAPI
 from kubesim.api.resources import ResourceRegistry
-from kubesim.controllers.client import LoopbackClient
-from kubesim.controllers.garbage_collector import GarbageCollector
-from kubesim.controllers.namespace import NamespaceController
-from kubesim.controllers.replicaset import ReplicaSetController
+from kubesim.clock import Clock
+from kubesim.controllers.builtin import BUILTIN
+from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.runtime import ControllerManager
 from kubesim.server.auth import signing_key_at
 from kubesim.server.http import Response, start_server
@@ -43,7 +42,9 @@ def _too_large(size: int) -> Response:
     return Response(413, json.dumps(error.status()).encode())
 
 
-async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Event | None = None) -> None:
+async def serve(
+    data_dir: Path, port: int = 0, nodes: int = 2, speed: float = 1.0, ready: asyncio.Event | None = None
+) -> None:
     """Run until SIGTERM or SIGINT; the kubeconfig appears once requests are accepted."""
     data_dir.mkdir(parents=True, exist_ok=True)
     certificates = ensure_certificates(data_dir)
@@ -52,14 +53,9 @@ async def serve(data_dir: Path, port: int = 0, nodes: int = 2, ready: asyncio.Ev
     registry = ResourceRegistry()
     bootstrap(store, workers=nodes, ca_pem=certificates.ca_cert.read_text())
     api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"))
-    controllers = ControllerManager(
-        store,
-        [
-            GarbageCollector(api, LoopbackClient(api, token, "garbage-collector")),
-            ReplicaSetController(api, LoopbackClient(api, token, "replicaset-controller")),
-            NamespaceController(api, LoopbackClient(api, token, "namespace-controller")),
-        ],
-    )
+    clock = Clock(speed)
+    context = ControllerContext(api, clock, token)
+    controllers = ControllerManager(store, clock, [controller(context) for controller in BUILTIN])
     controllers.start()
     server = await start_server(api.handle, _too_large, HOST, port, certificates.server_context())
     bound: Any = server.sockets[0].getsockname()

@@ -15,6 +15,7 @@ import pytest
 
 KUBECTL = Path(sys.executable).parent / "kubectl"
 START_TIMEOUT = 60.0
+SPEED = 20  # simulated delays (image pulls, probes, back-offs) pass 20 times faster in tests
 
 
 @dataclass
@@ -40,11 +41,14 @@ class Cluster:
         self.process.wait(timeout=30)
 
 
-def start_cluster(data_dir: Path) -> Cluster:
+def start_cluster(data_dir: Path, *options: str) -> Cluster:
+    """kubesim serving from data_dir, with `options` added to `kubesim serve` (such as "--nodes", "5")."""
     (data_dir / "kubeconfig").unlink(missing_ok=True)
     log = open(data_dir.parent / f"{data_dir.name}.log", "ab")  # noqa: SIM115 - the child writes to it
     process = subprocess.Popen(
-        [sys.executable, "-m", "kubesim", "serve", "--data-dir", str(data_dir)], stdout=log, stderr=log
+        [sys.executable, "-m", "kubesim", "serve", "--data-dir", str(data_dir), "--speed", str(SPEED), *options],
+        stdout=log,
+        stderr=log,
     )
     deadline = time.monotonic() + START_TIMEOUT
     while not (data_dir / "kubeconfig").exists():
