@@ -33,8 +33,8 @@ migration of client-side ``last-applied-configuration`` to server-side apply, un
 
 from __future__ import annotations
 
-import copy
 import datetime
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
@@ -42,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from kubesim.api.clone import clone
 from kubesim.api.goformat import GO_MAP, cannot_unmarshal, go_float, go_json, go_quote, go_syntax, go_type, go_value
 from kubesim.api.openapi import schema_names_by_gvk, source_definitions
 from kubesim.api.patch import PatchError
@@ -650,7 +651,7 @@ class ApplySchema:
 
         As the apiextensions-apiserver builds it: metadata is ObjectMeta, apiVersion and kind are strings.
         """
-        raw = copy.deepcopy(dict(openapi_v3_schema or {"type": "object", "x-kubernetes-preserve-unknown-fields": True}))
+        raw = clone(dict(openapi_v3_schema or {"type": "object", "x-kubernetes-preserve-unknown-fields": True}))
         raw["type"] = "object"
         properties = raw.setdefault("properties", {})
         properties.update(
@@ -873,7 +874,7 @@ def _merge(left: Any, right: Any, value_type: _Type) -> Any:
 
 
 def _keep_right(left: Any, right: Any) -> Any:
-    return copy.deepcopy(right if right is not _ABSENT else left)
+    return clone(right if right is not _ABSENT else left)
 
 
 def _merge_map(left: Any, right: Any, map_type: _MapType) -> Any:
@@ -981,6 +982,8 @@ def _compare(left: Any, right: Any, value_type: _Type) -> _Comparison:
 
 
 def _compare_node(left: Any, right: Any, value_type: _Type, path: Path, comparison: _Comparison) -> None:
+    if left is not _ABSENT and right is not _ABSENT and type(left) is type(right) and left == right:
+        return  # equal subtrees hold no change: most of an update's object is left as it was
     facet_left, facet_right = _facet(value_type, left), _facet(value_type, right)
     if right is _ABSENT:
         leaf = _compare_facet(facet_left, left, right, value_type, path, comparison)
@@ -1112,10 +1115,20 @@ def _without_nulls(value: Any) -> Any:
 # --- managers and their managedFields entries ---------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
+def _manager_identity(manager: str, operation: str, api_version: str, subresource: str) -> str:
+    """BuildManagerIdentifier: the entry as JSON without its fields and time (and version, for appliers)."""
+    parts = {"manager": manager, "operation": operation}
+    if operation != "Apply":
+        parts["apiVersion"] = api_version
+    parts["subresource"] = subresource
+    return "{" + ",".join(f'"{key}":{go_json(value)}' for key, value in parts.items() if value) + "}"
+
+
 class _Manager:
     """One managedFields entry: who wrote, how (Apply or Update), through which version and subresource, what."""
 
-    __slots__ = ("api_version", "fields", "manager", "operation", "subresource", "time")
+    __slots__ = ("api_version", "fields", "identity", "manager", "operation", "subresource", "time")
 
     def __init__(
         self,
@@ -1129,15 +1142,7 @@ class _Manager:
         self.manager, self.operation, self.api_version, self.subresource = manager, operation, api_version, subresource
         self.fields = fields or FieldSet()
         self.time = time
-
-    @property
-    def identity(self) -> str:
-        """BuildManagerIdentifier: the entry as JSON without its fields and time (and version, for appliers)."""
-        parts = {"manager": self.manager, "operation": self.operation}
-        if self.operation != "Apply":
-            parts["apiVersion"] = self.api_version
-        parts["subresource"] = self.subresource
-        return "{" + ",".join(f'"{key}":{go_json(value)}' for key, value in parts.items() if value) + "}"
+        self.identity = _manager_identity(manager, operation, api_version, subresource)
 
     def describe(self) -> str:
         """How conflict messages name the manager (printManager)."""
@@ -1240,7 +1245,7 @@ def _store_managed_fields(obj: dict[str, Any], managed: _Managed) -> None:
 
 
 def _without_managed_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
-    copied = copy.deepcopy(dict(obj))
+    copied = clone(dict(obj))
     if isinstance(copied.get("metadata"), dict):
         copied["metadata"].pop("managedFields", None)
     return copied
@@ -1432,7 +1437,7 @@ def apply(
     previous = managed.get(applier.identity)
     applier.time = previous.time if previous else None
     try:
-        merged = _applied(current, copy.deepcopy(dict(config)), schema.root, managed, applier, force, keep)
+        merged = _applied(current, clone(dict(config)), schema.root, managed, applier, force, keep)
     except _SchemaMismatch as error:
         raise _internal(f"failed to create typed live object ({_described(current, schema)}): {error}") from None
     _strip_meta(managed, applier.identity)
@@ -1461,7 +1466,7 @@ def track_update(
     client may send them (kept when valid, cleared by ``[]``); otherwise the live object's are the start.
     ``manager`` is what ``field_manager`` gives for the request.
     """
-    result = copy.deepcopy(dict(new))
+    result = clone(dict(new))
     managed = _managed_for_update(old, new, subresource)
     if isinstance(result.get("metadata"), dict):
         result["metadata"].pop("managedFields", None)
@@ -1476,7 +1481,7 @@ def track_update(
         )
     except _SchemaMismatch:
         if _managed_fields_of(old) is not None:
-            result.setdefault("metadata", {})["managedFields"] = copy.deepcopy(_managed_fields_of(old))
+            result.setdefault("metadata", {})["managedFields"] = clone(_managed_fields_of(old))
         return result
     _store_managed_fields(result, managed)
     return result
@@ -1518,6 +1523,7 @@ def _described(obj: Mapping[str, Any], schema: ApplySchema | None = None) -> str
 # --- request helpers ----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def manager_from_user_agent(user_agent: str) -> str:
     """The manager of a request that names none: the User-Agent up to its first "/", printable, at most 128 bytes."""
     kept: list[str] = []

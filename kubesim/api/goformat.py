@@ -31,6 +31,8 @@ _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028"
 
 def go_quote(text: str) -> str:
     """strconv.Quote (``%q``): Go's escapes for control and unprintable characters, the rest as it is."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'  # nothing to escape: the common case, on the write path
     out = []
     for char in text:
         if char in _GO_ESCAPES:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import copy
 import datetime
 import json
 import time
@@ -14,8 +13,21 @@ from typing import Any
 
 import yaml
 
-from kubesim.api import crds, custom_validation, defaults, discovery, meta, tables, validation, virtual
-from kubesim.api.allocators import AllocationError, allocate
+from kubesim.api import (
+    admission,
+    crds,
+    custom_validation,
+    defaults,
+    deprecations,
+    discovery,
+    meta,
+    pod_deletion,
+    tables,
+    template_generation,
+    validation,
+    virtual,
+)
+from kubesim.api.allocators import AllocationError, allocate, allocate_update
 from kubesim.api.apply import (
     APPLY_PATCH,
     ApplySchema,
@@ -25,7 +37,10 @@ from kubesim.api.apply import (
     patch_options_causes,
     track_update,
 )
+from kubesim.api.binding import bind, is_binding
+from kubesim.api.clone import clone
 from kubesim.api.errors import UNAUTHORIZED, ApiError, already_exists, bad_request, conflict, invalid, not_found
+from kubesim.api.eviction import evict
 from kubesim.api.patch import (
     ApiserverPanic,
     PatchError,
@@ -45,13 +60,14 @@ from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event,
 JSON = "application/json"
 _PROTOBUF = "application/vnd.kubernetes.protobuf"
 _BOOKMARK_SECONDS = 60.0
+GENERATE_NAME_ATTEMPTS = 8  # the API server draws a taken generated name again (RetryGenerateName, GA in 1.32)
 _INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
 
 def _json(
     body: Any, status: int = 200, content_type: str = JSON, headers: list[tuple[str, str]] | None = None
 ) -> Response:
-    return Response(status, json.dumps(body, separators=(",", ":")).encode(), content_type, headers or [])
+    return Response(status, b"", content_type, headers or [], payload=body)
 
 
 class Target:
@@ -89,7 +105,9 @@ class Api:
             allowed, reason = self.authorizer.authorize(user, attributes)
             if not allowed:
                 raise forbidden_error(user.name, attributes, reason)
-            return await self._route(request, user)
+            response = await self._route(request, user)
+            response.headers.extend(deprecations.warnings(request.path))
+            return response
         except ApiError as error:
             return _json(error.status(), error.code)
         except Exception as error:  # a bug of ours answers 500 and the server keeps serving
@@ -166,6 +184,13 @@ class Api:
             answered = self._identity_request(request, user, target)
             if answered is not None:
                 return answered
+            if is_binding(target.resource.group, target.resource.plural, target.subresource):
+                dry_run = request.arg("dryRun") == "All"
+                bound = bind(self.store, self._body(request), target.namespace or "", target.name, dry_run)
+                return _json(bound, 201)
+            if target.key == "/pods" and target.subresource == "eviction":
+                pod = Target(target.resource, target.namespace, target.name, None)
+                return evict(self.store, request, self._body(request), pod, self._delete)
         if target.key == "/componentstatuses" and method == "GET" and not watching:
             return self._component_statuses(request, target)
         if target.subresource == "scale":
@@ -262,6 +287,8 @@ class Api:
     # -- writes --------------------------------------------------------------------------------------
 
     def _body(self, request: Request) -> dict[str, Any]:
+        if isinstance(request.payload, dict):
+            return request.payload
         content_type = request.headers.get("content-type", JSON).split(";")[0].strip()
         try:
             if content_type == _PROTOBUF:
@@ -327,7 +354,10 @@ class Api:
         defaults.apply_defaults(resource.group, resource.kind, obj)
         if target.key == "/pods":
             self._admit_pod(obj, namespace or "")
+        admission.mutate(self.store, target.key, obj)
         defaults.prepare_for_create(resource.group, resource.kind, obj)
+        if target.key == DAEMON_SETS:
+            template_generation.track(None, obj)
         if target.key == "/services":
             try:
                 allocate(obj, self.store.list("/services"))
@@ -336,16 +366,26 @@ class Api:
         causes = validation.validate_create(resource.kind, resource.group, obj) + self._custom_causes(resource, obj)
         if causes:
             raise invalid(resource.kind, name, resource.group, causes)
+        admission.validate(self.store, target.key, obj, dry_run=request.arg("dryRun") == "All")
         if request.arg("dryRun") == "All":
             return _json(obj, 201)
-        try:
-            stored = self.store.create(target.key, namespace or "", name, obj)
-        except AlreadyExists:
-            raise already_exists(resource.plural, name, resource.group) from None
+        stored = self._store_new(target, namespace or "", obj)
         if target.key == crds.CRD_KEY:
-            stored = self.store.update(target.key, "", name, crds.established(stored))
+            stored = self.store.update(target.key, "", stored["metadata"]["name"], crds.established(stored))
             self._serve_crd(stored)
         return _json(stored, 201)
+
+    def _store_new(self, target: Target, namespace: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """Store a new object; a name drawn from generateName that is taken is drawn again, as the API server does."""
+        metadata = obj["metadata"]
+        for _ in range(GENERATE_NAME_ATTEMPTS):
+            try:
+                return self.store.create(target.key, namespace, metadata["name"], obj)
+            except AlreadyExists:
+                if not metadata.get("generateName"):
+                    break
+                metadata["name"] = meta.generated_name(metadata["generateName"])
+        raise already_exists(target.resource.plural, metadata["name"], target.resource.group)
 
     def _update(self, request: Request, target: Target) -> Response:
         old = self._existing(target)
@@ -377,8 +417,15 @@ class Api:
         else:
             defaults.apply_defaults(resource.group, resource.kind, new)
             meta.prepare_update(old, new, resource.kind, has_status)
+            if target.key == DAEMON_SETS:
+                template_generation.track(old, new)
             if target.key == "/services":
                 defaults.normalize_service_update(old, new)
+                try:
+                    allocate_update(old, new, self.store.list("/services"))
+                except AllocationError as error:
+                    cause = (error.field, "FieldValueInvalid", error.message)
+                    raise invalid("Service", target.name, "", [cause]) from None
             new.setdefault("metadata", {})["name"] = target.name
             causes = validation.validate_update(resource.kind, resource.group, old, new)
             causes += self._custom_causes(resource, new)
@@ -400,8 +447,13 @@ class Api:
         except Conflict:
             raise conflict(resource.plural, target.name, resource.group) from None
         metadata = stored["metadata"]
-        if metadata.get("deletionTimestamp") and not metadata.get("finalizers"):
-            # The last finalizer is gone from an object being deleted: the deletion completes now.
+        if (
+            metadata.get("deletionTimestamp")
+            and not metadata.get("finalizers")
+            and not old["metadata"].get("deletionGracePeriodSeconds")
+        ):
+            # The last finalizer is gone from an object being deleted: the deletion completes now (a pod still in
+            # its grace period waits for its kubelet).
             return _json(self.store.delete(target.key, target.store_namespace, target.name))
         if target.key == crds.CRD_KEY:
             self._serve_crd(stored)
@@ -440,15 +492,15 @@ class Api:
         resource = target.resource
         try:
             if content_type == "application/json-patch+json":
-                return copy.deepcopy(json_patch(old, patch))
+                return clone(json_patch(old, patch))
             if content_type == "application/merge-patch+json":
-                return copy.deepcopy(merge_patch(old, patch))
+                return clone(merge_patch(old, patch))
             if content_type == "application/strategic-merge-patch+json":
                 kind = ("autoscaling", "v1", "Scale") if scale else (resource.group, resource.version, resource.kind)
                 schema = PatchSchema.for_kind(*kind)
                 if schema is None:
                     raise unsupported_media_type(_CUSTOM_PATCH_TYPES)
-                return copy.deepcopy(strategic_merge_patch(old, patch, schema))
+                return clone(strategic_merge_patch(old, patch, schema))
             raise unsupported_media_type(_PATCH_TYPES)
         except ApiserverPanic:
             raise
@@ -486,6 +538,8 @@ class Api:
         self, request: Request, target: Target, obj: dict[str, Any], options_kind: str
     ) -> list[tuple[str, str]]:
         """Unknown, duplicate and mistyped fields, as decoding the body on a real server finds them."""
+        if request.payload is not None:
+            return []  # an in-process caller's object was never text: there is nothing to decode
         resource = target.resource
         directive = validation.field_validation(request.arg("fieldValidation"), options_kind)
         is_json = request.headers.get("content-type", JSON).split(";")[0].strip() == JSON
@@ -585,11 +639,11 @@ class Api:
             replicas = (wanted.get("spec") or {}).get("replicas")
             if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
                 raise invalid("Scale", target.name or "", "autoscaling", [_replicas_cause(replicas)])
-            updated = copy.deepcopy(obj)
+            updated = clone(obj)
             updated.setdefault("spec", {})["replicas"] = replicas
             expected = (wanted.get("metadata") or {}).get("resourceVersion")
             parent = Target(target.resource, target.namespace, target.name, "scale")
-            obj = json.loads(self._store_update(request, parent, obj, updated, expected).body)
+            obj = self._store_update(request, parent, obj, updated, expected).payload
         return _json(_scale_of(obj))
 
     def _delete(self, request: Request, target: Target) -> Response:
@@ -605,6 +659,8 @@ class Api:
                 raise conflict(resource.plural, target.name, resource.group)
         if request.arg("dryRun") == "All" or "All" in (options.get("dryRun") or []):
             return _json(current)
+        if target.key == PODS and (pending := self._graceful_pod_deletion(request, current, options)):
+            return _json(pending)
         if target.key == NAMESPACES and (current.get("spec") or {}).get("finalizers"):
             return _json(self._terminate_namespace(target, current))
         policy = request.arg("propagationPolicy") or options.get("propagationPolicy")
@@ -613,10 +669,12 @@ class Api:
         if dependents_finalizer and dependents_finalizer not in finalizers:
             finalizers.append(dependents_finalizer)
         if finalizers:
-            marked = copy.deepcopy(current)
+            marked = clone(current)
             marked["metadata"]["finalizers"] = finalizers
             marked["metadata"].setdefault("deletionTimestamp", meta.now())
-            marked["metadata"].setdefault("deletionGracePeriodSeconds", 0)
+            marked["metadata"]["deletionGracePeriodSeconds"] = 0  # a pod's grace period, if any, is over
+            if marked == current:  # deleted again while its finalizers work: nothing changes, nothing is written
+                return _json(current)
             return _json(self.store.update(target.key, target.store_namespace, target.name, marked))
         try:
             deleted = self.store.delete(target.key, target.store_namespace, target.name)
@@ -632,7 +690,7 @@ class Api:
         """Terminating until the namespace controller has emptied it and removed the `kubernetes` finalizer."""
         if namespace["metadata"].get("deletionTimestamp"):
             return namespace
-        marked = copy.deepcopy(namespace)
+        marked = clone(namespace)
         marked["metadata"]["deletionTimestamp"] = meta.now()
         marked["metadata"]["deletionGracePeriodSeconds"] = 0
         marked.setdefault("status", {})["phase"] = "Terminating"
@@ -642,7 +700,7 @@ class Api:
         """PUT namespaces/NAME/finalize: the spec finalizers change; with none left a terminating namespace goes."""
         current = self._existing(target)
         body = self._body(request)
-        updated = copy.deepcopy(current)
+        updated = clone(current)
         updated.setdefault("spec", {})["finalizers"] = list((body.get("spec") or {}).get("finalizers") or [])
         if not updated["spec"]["finalizers"]:
             del updated["spec"]["finalizers"]
@@ -678,7 +736,7 @@ class Api:
         self.openapi.remove_custom_resource(crd["metadata"]["name"])
 
     def _delete_options(self, request: Request) -> dict[str, Any]:
-        if not request.body.strip():
+        if request.payload is None and not request.body.strip():
             return {}
         options = self._body(request)
         policy = options.get("propagationPolicy")
@@ -687,9 +745,21 @@ class Api:
             raise bad_request(f'propagationPolicy: Unsupported value: "{policy}": supported values: {supported}')
         return options
 
+    def _graceful_pod_deletion(
+        self, request: Request, pod: dict[str, Any], options: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """A pod on a node stays Terminating until its kubelet has stopped it (pod_deletion.py); None: delete now."""
+        marked = pod_deletion.marked_for_deletion(pod, options, request.arg("gracePeriodSeconds"))
+        if marked is None or marked is pod:
+            return marked
+        return self.store.update(PODS, pod["metadata"]["namespace"], pod["metadata"]["name"], marked)
+
     def _delete_collection(self, request: Request, target: Target) -> Response:
         items = self._selected(request, target)
+        options = self._delete_options(request) if target.key == PODS else {}
         for item in items:
+            if target.key == PODS and self._graceful_pod_deletion(request, item, options):
+                continue
             self.store.delete(target.key, target.store_namespace, item["metadata"]["name"])
         resource = target.resource
         return _json(
@@ -741,7 +811,7 @@ class Api:
 
         def encode(kind: str, obj: dict[str, Any]) -> bytes:
             if as_table and kind != BOOKMARK:
-                obj = json.loads(self._table(request, target, [obj]).body)
+                obj = self._table(request, target, [obj]).payload
             return json.dumps({"type": kind, "object": obj}, separators=(",", ":")).encode() + b"\n"
 
         async def events() -> AsyncIterator[bytes]:
@@ -777,6 +847,8 @@ class Api:
 
 # Deleting with these policies leaves the object until the garbage collector has dealt with its dependents.
 NAMESPACES = "/namespaces"
+PODS = "/pods"
+DAEMON_SETS = "apps/daemonsets"
 _PROPAGATION_FINALIZERS = {"Foreground": "foregroundDeletion", "Orphan": "orphan"}
 _CUSTOM_PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml")
 _PATCH_TYPES = (*_CUSTOM_PATCH_TYPES, "application/strategic-merge-patch+json")
@@ -792,6 +864,8 @@ def _protobuf_message(error: Any, body: bytes, expected_kind: str) -> str:
 
 
 def _decoded_patch(request: Request) -> Any:
+    if request.payload is not None:
+        return request.payload
     try:
         return json.loads(request.body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:

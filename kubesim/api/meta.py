@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
 import secrets
 import uuid
 from typing import Any
+
+from kubesim.api.clone import clone
 
 # The alphabet Kubernetes uses for generated name suffixes: no vowels, no look-alike characters.
 _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -18,6 +19,10 @@ _GENERATION_KINDS = frozenset(
         "Pod",
     }
 )  # fmt: skip
+
+
+# A kubelet registers its Node with the status it measured; every other kind starts without one.
+_STATUS_KEPT_ON_CREATE = frozenset({"Node"})
 
 
 def now() -> str:
@@ -45,7 +50,7 @@ def prepare_create(
         metadata.pop(server_field, None)
     if kind in _GENERATION_KINDS or custom:
         metadata["generation"] = 1
-    if has_status:
+    if has_status and kind not in _STATUS_KEPT_ON_CREATE:
         obj.pop("status", None)  # status is the controllers' to write, through the status subresource
     return obj
 
@@ -61,7 +66,7 @@ def prepare_update(old: dict[str, Any], new: dict[str, Any], kind: str, has_stat
             metadata.pop(owned, None)
     if has_status:
         if "status" in old:
-            new["status"] = copy.deepcopy(old["status"])
+            new["status"] = clone(old["status"])
         else:
             new.pop("status", None)
     if "generation" in old_metadata:
@@ -72,7 +77,7 @@ def prepare_update(old: dict[str, Any], new: dict[str, Any], kind: str, has_stat
 
 def prepare_status_update(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Through the status subresource only status changes; everything else is the old object's."""
-    updated = copy.deepcopy(old)
+    updated = clone(old)
     if "status" in new:
         updated["status"] = new["status"]
     else:

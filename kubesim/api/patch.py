@@ -27,7 +27,6 @@ Failures raise ``PatchError`` carrying the status code, reason and message of th
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import json
 import re
@@ -37,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kubesim.api.clone import clone
 from kubesim.api.goformat import (
     GO_MAP,
     GO_SLICE,
@@ -138,7 +138,7 @@ def json_patch(original: dict[str, Any], patch: Any, *, field_validation: str = 
             f"The allowed maximum operations in a JSON patch is {_MAX_JSON_PATCH_OPERATIONS}, got {len(operations)}"
         )
         raise PatchError(413, "RequestEntityTooLarge", f"Request entity too large: {message}")
-    document: Any = copy.deepcopy(original)
+    document: Any = clone(original)
     try:
         for operation in operations:
             document = _apply_operation(document, operation)
@@ -299,7 +299,7 @@ def _move(document: Any, fields: dict[str, Any]) -> Any:
 
 def _copy(document: Any, fields: dict[str, Any]) -> Any:
     source, source_token = _container(document, _pointer(fields, "from"))
-    value = copy.deepcopy(_member(source, source_token))
+    value = clone(_member(source, source_token))
     target, target_token = _container(document, _pointer(fields, "path"))
     _insert(target, target_token, value)
     return document
@@ -362,11 +362,11 @@ def merge_patch(original: dict[str, Any], patch: Any, *, field_validation: str =
     if field_validation != "Ignore" and patch is not None and not isinstance(patch, dict):
         raise _bad_request("error decoding patch: " + cannot_unmarshal(patch, GO_MAP))
     if isinstance(patch, list):
-        return _require_object(_prune_nulls(copy.deepcopy(patch)))
+        return _require_object(_prune_nulls(clone(patch)))
     if not isinstance(patch, dict):
         raise _bad_request("Invalid JSON Patch")
-    document = copy.deepcopy(original)
-    _merge_objects(document, copy.deepcopy(patch))
+    document = clone(original)
+    _merge_objects(document, clone(patch))
     return document
 
 
@@ -535,10 +535,10 @@ def _schema_of(raw: dict[str, Any]) -> PatchSchema:
 def strategic_merge_patch(original: dict[str, Any], patch: Any, schema: PatchSchema) -> dict[str, Any]:
     """Apply an application/strategic-merge-patch+json body (the decoded JSON) to a copy of ``original``."""
     if patch is None:
-        return copy.deepcopy(original)
+        return clone(original)
     if not isinstance(patch, dict):
         raise _bad_request(cannot_unmarshal(patch, GO_MAP))
-    return _merge_map(copy.deepcopy(original), copy.deepcopy(patch), schema)
+    return _merge_map(clone(original), clone(patch), schema)
 
 
 def _merge_map(original: dict[str, Any], patch: dict[str, Any], schema: PatchSchema) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Request:
     body: bytes = b""
     path: str = ""
     query: dict[str, list[str]] = field(default_factory=dict)
+    payload: Any = None  # the body as an object already, from an in-process caller (the controllers)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.target)
@@ -46,6 +48,12 @@ class Response:
     body: bytes = b""
     content_type: str = "application/json"
     headers: list[tuple[str, str]] = field(default_factory=list)
+    payload: Any = None  # the object a JSON body holds: encoded only when the answer leaves the process
+
+    def encoded(self) -> bytes:
+        if self.payload is not None and not self.body:
+            self.body = json.dumps(self.payload, separators=(",", ":")).encode()
+        return self.body
 
 
 @dataclass
@@ -127,10 +135,11 @@ class _Connection:
     async def _respond(self, response: Response | StreamingResponse) -> None:
         headers = [("Content-Type", response.content_type), *response.headers]
         if isinstance(response, Response):
-            headers.append(("Content-Length", str(len(response.body))))
+            body = response.encoded()
+            headers.append(("Content-Length", str(len(body))))
             self._send(h11.Response(status_code=response.status, headers=headers))
-            if response.body:
-                self._send(h11.Data(data=response.body))
+            if body:
+                self._send(h11.Data(data=body))
             self._send(h11.EndOfMessage())
             await self.writer.drain()
             return

@@ -1,8 +1,10 @@
 """Objects in memory for speed, in SQLite for durability, with a watch history for resumable watches.
 
-Every write takes the next cluster-wide resourceVersion, is committed to SQLite before it is
-acknowledged (WAL mode: an acknowledged write survives `kill -9`), and is then offered to the
-watchers. Reads are served from memory.
+Every write takes the next cluster-wide resourceVersion and is offered to the watchers; reads are served
+from memory. Writes are committed to SQLite in groups: those of one turn of the event loop share a
+transaction, committed at the end of the turn, and always before the server answers a request (WAL mode:
+an acknowledged write survives `kill -9`). Watchers learn of a write only after its commit was scheduled,
+so its commit runs before they can pass it on.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import asyncio
 import json
 import sqlite3
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 ADDED, MODIFIED, DELETED, BOOKMARK = "ADDED", "MODIFIED", "DELETED", "BOOKMARK"
 EVERY_RESOURCE = "*"
 HISTORY = 20_000  # watch events kept for resuming; older resourceVersions get 410 Gone
+PRUNE_EVERY = 1_000  # writes between removals of events older than the history, from SQLite
 
 Key = tuple[str, str, str]  # (resource key such as "apps/deployments", namespace or "", name)
 
@@ -76,6 +79,8 @@ class Store:
         self.encoded: dict[str, dict[tuple[str, str], bytes]] = {}
         self.history: deque[Event] = deque(maxlen=HISTORY)
         self.watchers: set[Watcher] = set()
+        # Called with every event as it is published, before the write returns: the controllers' informers.
+        self.listeners: list[Callable[[Event], None]] = []
         self.rv = 0
         self.oldest_rv = 0
         self._load()
@@ -128,20 +133,21 @@ class Store:
         rv = self.rv + 1
         stored = {**obj, "metadata": {**obj.get("metadata", {}), "resourceVersion": str(rv)}}
         body = json.dumps(stored, separators=(",", ":"))
-        with self.db:  # one transaction: the object, its event and the counter together
-            if kind == DELETED:
-                self.db.execute(
-                    "DELETE FROM objects WHERE resource=? AND namespace=? AND name=?", (resource, namespace, name)
-                )
-            else:
-                self.db.execute(
-                    "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)",
-                    (resource, namespace, name, rv, body),
-                )
+        deferred = self._begin()
+        if kind == DELETED:
             self.db.execute(
-                "INSERT INTO events (rv, type, resource, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
-                (rv, kind, resource, namespace, name, body),
+                "DELETE FROM objects WHERE resource=? AND namespace=? AND name=?", (resource, namespace, name)
             )
+        else:
+            self.db.execute(
+                "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, body) VALUES (?, ?, ?, ?, ?)",
+                (resource, namespace, name, rv, body),
+            )
+        self.db.execute(
+            "INSERT INTO events (rv, type, resource, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
+            (rv, kind, resource, namespace, name, body),
+        )
+        if rv % PRUNE_EVERY == 0:
             self.db.execute("DELETE FROM events WHERE rv <= ?", (rv - HISTORY,))
         self.rv = rv
         bucket = self.objects.setdefault(resource, {})
@@ -153,7 +159,27 @@ class Store:
             bucket[(namespace, name)] = stored
             encoded[(namespace, name)] = body.encode()
         self._publish(Event(kind, resource, namespace, name, stored, rv, body.encode()))
+        if not deferred:
+            self.commit()
         return stored
+
+    def _begin(self) -> bool:
+        """Join the transaction that the writes of this turn of the event loop share (group commit); False
+        when no event loop runs to commit it at the end of the turn, so that the caller commits at once."""
+        if self.db.in_transaction:
+            return True
+        self.db.execute("BEGIN")
+        try:
+            asyncio.get_running_loop().call_soon(self.commit)
+        except RuntimeError:
+            return False
+        return True
+
+    def commit(self) -> None:
+        """Make the writes so far durable. The server calls it before it answers a request, so that what it
+        acknowledged survives kill -9; the writes of controllers share a commit per turn of the event loop."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
 
     # -- watching ----------------------------------------------------------------------------------
 
@@ -181,6 +207,8 @@ class Store:
         for watcher in self.watchers:
             if watcher.wants(event):
                 watcher.queue.put_nowait(event)
+        for listener in self.listeners:
+            listener(event)
 
     # -- start-up ----------------------------------------------------------------------------------
 
@@ -196,6 +224,7 @@ class Store:
         self.oldest_rv = self.history[0].rv if self.history else counter + 1
 
     def close(self) -> None:
+        self.commit()
         self.db.close()
 
 
