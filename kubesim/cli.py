@@ -2,6 +2,7 @@
 
     kubesim serve --data-dir DIR [--port N] [--nodes N] [--speed X]   run in the foreground (SIGTERM stops it)
     kubesim up | down | status | reset                     run it in the background for the notebooks
+    kubesim node stop NAME | start NAME | list             power a running cluster's nodes off and on
 
 The background cluster keeps its data in $KUBESIM_HOME (default ~/.local/share/kubesim).
 """
@@ -39,10 +40,32 @@ def main(argv: list[str] | None = None) -> int:
                        ("status", "say whether it runs"), ("reset", "stop it and delete its data")):  # fmt: skip
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, default=default_home())
+    _add_node_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args.data_dir, args.port, args.nodes, args.speed)
+    if args.command == "node":
+        return _node(args)
     return {"up": _up, "down": _down, "status": _status, "reset": _reset}[args.command](args.data_dir)
+
+
+def _add_node_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    node = commands.add_parser("node", help="power a running cluster's nodes off and on")
+    actions = node.add_subparsers(dest="action", required=True)
+    for name, text in (("stop", "power a node off: its kubelet stops, as when a machine dies"),
+                       ("start", "power a node on again"), ("list", "the nodes and whether they are on")):  # fmt: skip
+        action = actions.add_parser(name, help=text)
+        if name != "list":
+            action.add_argument("name", help="the node, such as kuar-worker")
+        action.add_argument("--data-dir", type=Path, default=default_home())
+
+
+def _node(args: argparse.Namespace) -> int:
+    from kubesim.node_power import list_nodes, power
+
+    if args.action == "list":
+        return list_nodes(args.data_dir)
+    return power(args.data_dir, args.name, on=args.action == "start")
 
 
 def _serve(data_dir: Path, port: int, nodes: int, speed: float) -> int:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncio
 import datetime
 import time
+from pathlib import Path
 
 
 class Clock:
-    def __init__(self, speed: float = 1.0) -> None:
+    def __init__(self, speed: float = 1.0, anchor: float | None = None) -> None:
+        """anchor: the real moment from which simulated time runs faster (by default, now)."""
         if speed <= 0:
             raise ValueError("the speed must be above 0")
         self.speed = speed
-        self._anchor = time.time()
+        self._anchor = time.time() if anchor is None else anchor
 
     def real(self, simulated_seconds: float) -> float:
         """How long a simulated delay lasts in real seconds."""
@@ -35,9 +37,21 @@ class Clock:
         return max(0.0, (time.time() - moment) * self.speed)
 
     def simulated_now(self) -> datetime.datetime:
-        """The simulated wall clock, for schedules (CronJob): it runs `speed` times faster from the start."""
+        """The simulated wall clock, for schedules (CronJob): it runs `speed` times faster from the anchor."""
         now = time.time()
         return datetime.datetime.fromtimestamp(self._anchor + (now - self._anchor) * self.speed, datetime.UTC)
+
+
+def anchor_in(data_dir: Path) -> float:
+    """The cluster's clock anchor, kept in its data dir: simulated time goes on from where it was after a
+    restart, instead of starting again from the real time."""
+    path = data_dir / "clock-anchor"
+    try:
+        return float(path.read_text())
+    except (OSError, ValueError):
+        anchor = time.time()
+        path.write_text(repr(anchor))
+        return anchor
 
 
 def parse_time(timestamp: str | None) -> float | None:

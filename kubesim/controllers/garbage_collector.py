@@ -43,14 +43,18 @@ class GarbageCollector(Controller):
             # An owner waiting in foreground deletion may now have no dependent left.
             yield from (self.where[owner] for owner in previous_owners if owner in self.where)
             return
+        first_sight = bool(uid) and uid not in self.where
         if uid:
             self.where[uid] = key
         owners = {str(ref["uid"]) for ref in _owner_references(event.object) if ref.get("uid")}
         self.owners_of[key] = owners
         for owner in owners:
             self.dependents[owner].add(key)
-        yield key
-        if uid and uid in self.dependents:
+        deleting = bool(event.object.get("metadata", {}).get("deletionTimestamp"))
+        if owners or deleting:
+            yield key
+        # Dependents only have something to learn when their owner appears or starts going, not on every update.
+        if uid and uid in self.dependents and (first_sight or deleting):
             yield from list(self.dependents[uid])
 
     def _forget(self, key: Key) -> None:
@@ -97,7 +101,8 @@ class GarbageCollector(Controller):
     async def _collect_if_abandoned(self, key: Key, obj: dict[str, Any], references: list[dict[str, Any]]) -> None:
         present = [ref for ref in references if ref.get("uid") in self.where]
         if not present:
-            await self._delete(key, "Background")
+            if not obj["metadata"].get("deletionTimestamp"):  # already going: deleting again changes nothing
+                await self._delete(key, "Background")
         elif len(present) < len(references):
             await self._patch(key, {"metadata": {"ownerReferences": present}})
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from typing import Any
 
 from kubesim.api import meta
+from kubesim.api.validation import QuantityError, quantity_from_json
 from kubesim.clock import Clock
 
 Obj = dict[str, Any]
@@ -103,6 +105,14 @@ def template_hash(template: Obj, collision_count: int = 0) -> str:
     return "".join(_SAFE_ALPHABET[ord(digit) % len(_SAFE_ALPHABET)] for digit in str(value))
 
 
+def amount(quantity: Any) -> float:
+    """A resource quantity ("250m", "64Mi", 2) as a number of base units (cores, bytes); 0 when unreadable."""
+    try:
+        return float(quantity_from_json(quantity).value)
+    except (QuantityError, TypeError, ValueError):
+        return 0.0
+
+
 def api_path(group: str, version: str, plural: str, namespace: str, name: str = "") -> str:
     """The URL of a collection or (with name) an object."""
     prefix = f"/apis/{group}/{version}" if group else f"/api/{version}"
@@ -112,3 +122,94 @@ def api_path(group: str, version: str, plural: str, namespace: str, name: str = 
 
 def pod_path(pod: Obj) -> str:
     return api_path("", "v1", "pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
+
+
+def pod_from_template(template: Obj, owner: Obj) -> Obj:
+    """A new pod as controller.GetPodFromTemplate makes it: generateName `<owner>-`, controlled by the owner.
+
+    It takes the template's labels, annotations, finalizers and spec; callers add what their kind adds."""
+    template_metadata = template.get("metadata") or {}
+    metadata: Obj = {"generateName": owner["metadata"]["name"] + "-"}
+    for field in ("labels", "annotations", "finalizers"):
+        if template_metadata.get(field):
+            metadata[field] = copy.deepcopy(template_metadata[field])
+    metadata["ownerReferences"] = [controller_reference(owner)]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": copy.deepcopy(template.get("spec") or {})}
+
+
+def tolerates(toleration: Obj, taint: Obj) -> bool:
+    """Toleration.ToleratesTaint: an empty key or effect matches any; operator Exists ignores the value."""
+    if toleration.get("effect") and toleration.get("effect") != taint.get("effect"):
+        return False
+    if toleration.get("key") and toleration.get("key") != taint.get("key"):
+        return False
+    operator = toleration.get("operator") or "Equal"
+    if operator == "Exists":
+        return True
+    return operator == "Equal" and (toleration.get("value") or "") == (taint.get("value") or "")
+
+
+def untolerated_taint(taints: Any, tolerations: Any, effects: tuple[str, ...]) -> Obj | None:
+    """The first of the node's taints with one of `effects` that no toleration tolerates, if any."""
+    kept = [toleration for toleration in tolerations or [] if isinstance(toleration, dict)]
+    return next(
+        (
+            taint
+            for taint in taints or []
+            if isinstance(taint, dict)
+            and taint.get("effect") in effects
+            and not any(tolerates(toleration, taint) for toleration in kept)
+        ),
+        None,
+    )
+
+
+def fits_node_selection(pod_spec: Obj, node: Obj) -> bool:
+    """The node has the pod's nodeSelector labels and meets its required node affinity (one term suffices)."""
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    selector = pod_spec.get("nodeSelector") or {}
+    if any(labels.get(name) != value for name, value in selector.items()):
+        return False
+    affinity = ((pod_spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution"
+    )
+    if not isinstance(affinity, dict):
+        return True
+    fields = {"metadata.name": (node.get("metadata") or {}).get("name", "")}
+    return any(_term_holds(term, labels, fields) for term in affinity.get("nodeSelectorTerms") or [])
+
+
+def _term_holds(term: Any, labels: dict[str, str], fields: dict[str, str]) -> bool:
+    """A node selector term: all its label expressions and field requirements hold; an empty term holds nowhere."""
+    if not isinstance(term, dict):
+        return False
+    expressions = term.get("matchExpressions") or []
+    field_requirements = term.get("matchFields") or []
+    if not expressions and not field_requirements:
+        return False
+    return all(_requirement_holds(requirement, labels) for requirement in expressions) and all(
+        _requirement_holds(requirement, fields) for requirement in field_requirements
+    )
+
+
+def _requirement_holds(requirement: Any, values: dict[str, str]) -> bool:
+    if not isinstance(requirement, dict):
+        return False
+    key, operator = requirement.get("key", ""), requirement.get("operator")
+    wanted = [str(value) for value in requirement.get("values") or []]
+    present = key in values
+    if operator == "In":
+        return present and values[key] in wanted
+    if operator == "NotIn":
+        return not present or values[key] not in wanted
+    if operator == "Exists":
+        return present
+    if operator == "DoesNotExist":
+        return not present
+    if operator in ("Gt", "Lt") and present and len(wanted) == 1:
+        try:
+            have, bound = int(values[key]), int(wanted[0])
+        except ValueError:
+            return False
+        return have > bound if operator == "Gt" else have < bound
+    return False

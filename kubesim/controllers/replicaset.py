@@ -32,6 +32,7 @@ from kubesim.store.store import DELETED, Event, Key
 
 REPLICASETS, PODS = "apps/replicasets", "/pods"
 BURST = 500  # pods created or deleted in one pass, as kube-controller-manager's burstReplicas
+YIELD_EVERY = 25  # creates between turns given to the rest of the cluster (about 30 ms)
 
 
 class ReplicaSetController(Controller):
@@ -42,6 +43,7 @@ class ReplicaSetController(Controller):
         self.client, self.events = context.client(self.name), context.recorder(self.name)
         self.pods_of: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)  # owner uid -> its pods
         self.owner_of: dict[tuple[str, str], str] = {}
+        self.orphans: defaultdict[str, set[str]] = defaultdict(set)  # namespace -> pods no controller owns
 
     def observe(self, event: Event) -> Iterable[Key]:
         if event.resource == REPLICASETS:
@@ -57,6 +59,10 @@ class ReplicaSetController(Controller):
             if not self.pods_of[previous]:
                 del self.pods_of[previous]
         owner = controller_of(event.object)
+        if event.type != DELETED and owner is None:
+            self.orphans[event.namespace].add(event.name)
+        else:
+            self.orphans[event.namespace].discard(event.name)
         if event.type != DELETED and owner is not None and owner.get("kind") == "ReplicaSet":
             self.owner_of[place] = str(owner.get("uid"))
             self.pods_of[str(owner.get("uid"))].add(place)
@@ -74,11 +80,14 @@ class ReplicaSetController(Controller):
         selector = label_selector_from_object(spec.get("selector"))
         uid = replicaset["metadata"]["uid"]
         owned: list[dict[str, Any]] = []
+        terminating = 0
         for pod in self._pods_owned_by(uid):
             if not selector.matches(pod["metadata"].get("labels") or {}):
                 await self._release(pod, uid)
             elif is_pod_active(pod):
                 owned.append(pod)
+            elif (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed"):
+                terminating += 1  # being deleted, its containers not stopped yet
         for pod in self._orphans(key[1], selector):
             adopted = await self._adopt(pod, replicaset)
             if adopted is not None and is_pod_active(adopted):
@@ -94,7 +103,7 @@ class ReplicaSetController(Controller):
             unfinished = len(owned) - wanted > BURST
             await self._delete_pods(replicaset, surplus)
             owned = [pod for pod in owned if pod not in surplus]
-        await self._report(replicaset, owned)
+        await self._report(replicaset, owned, terminating)
         if unfinished:
             return 0.0
         min_ready = int(spec.get("minReadySeconds") or 0)
@@ -106,10 +115,12 @@ class ReplicaSetController(Controller):
         return [pod for pod in pods if pod is not None]
 
     def _orphans(self, namespace: str, selector: Any) -> list[dict[str, Any]]:
+        pods = (self.api.store.get(PODS, namespace, name) for name in list(self.orphans.get(namespace, ())))
         return [
             pod
-            for pod in self.api.store.list(PODS, namespace)
-            if controller_of(pod) is None
+            for pod in pods
+            if pod is not None
+            and controller_of(pod) is None
             and is_pod_active(pod)
             and selector.matches(pod["metadata"].get("labels") or {})
         ]
@@ -130,7 +141,8 @@ class ReplicaSetController(Controller):
                 raise
             self.events.normal(replicaset, "SuccessfulCreate", f"Created pod: {made['metadata']['name']}")
             created.append(made)
-            await asyncio.sleep(0)  # let the API answer others between creates of a big burst
+            if len(created) % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # let the API answer others within a big burst
         return created
 
     async def _delete_pods(self, replicaset: dict[str, Any], pods: list[dict[str, Any]]) -> None:
@@ -159,7 +171,7 @@ class ReplicaSetController(Controller):
             if error.status != 404:
                 raise
 
-    async def _report(self, replicaset: dict[str, Any], pods: list[dict[str, Any]]) -> None:
+    async def _report(self, replicaset: dict[str, Any], pods: list[dict[str, Any]], terminating: int) -> None:
         spec = replicaset.get("spec") or {}
         min_ready = int(spec.get("minReadySeconds") or 0)
         template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
@@ -168,10 +180,11 @@ class ReplicaSetController(Controller):
             "fullyLabeledReplicas": sum(1 for pod in pods if _has_labels(pod, template_labels)),
             "readyReplicas": sum(1 for pod in pods if is_pod_ready(pod)),
             "availableReplicas": sum(1 for pod in pods if is_pod_available(pod, min_ready, self.clock)),
+            "terminatingReplicas": terminating,
             "observedGeneration": replicaset["metadata"].get("generation", 1),
         }
         current = replicaset.get("status") or {}
-        if any(current.get(name, 0) != value for name, value in status.items()):
+        if any(current.get(name) != value for name, value in status.items()):
             metadata = replicaset["metadata"]
             path = object_path(self.api, REPLICASETS, metadata["namespace"], metadata["name"])
             if path is not None:

@@ -15,10 +15,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 from kubesim.clock import Clock
-from kubesim.store.store import EVERY_RESOURCE, Event, Key, Store
+from kubesim.store.store import Event, Key, Store
 
 log = logging.getLogger("kubesim.controllers")
 RETRY_DELAYS = (0.05, 0.2, 1.0, 5.0)  # real seconds: a failure is ours or a conflict, not simulated time
+MIN_INTERVAL = 0.05  # real seconds between two reconciles of one key that events asked for
+FORGET_AFTER = 10_000  # remembered reconcile starts before the old ones are dropped
 
 
 class Controller(ABC):
@@ -36,21 +38,35 @@ class Controller(ABC):
 
 
 class WorkQueue:
-    """Keys waiting for a reconcile, each at most once; delayed keys join when their time comes."""
+    """Keys waiting for a reconcile, each at most once; delayed keys join when their time comes.
+
+    A key reconciled less than MIN_INTERVAL ago waits out the rest of it: a ReplicaSet whose thousands of pods
+    become ready one after another is reconciled a few times a second, each time seeing many changes, instead
+    of once per pod (each pass costs in proportion to its pods, so once per pod would cost their square).
+    """
 
     def __init__(self) -> None:
         self._queue: asyncio.Queue[Key] = asyncio.Queue()
         self._pending: set[Key] = set()
         self._timers: dict[Key, asyncio.TimerHandle] = {}
+        self._started: dict[Key, float] = {}  # when each key's last reconcile began (loop time)
 
     def add(self, key: Key) -> None:
-        if key not in self._pending:
-            self._pending.add(key)
-            self._queue.put_nowait(key)
+        if key in self._pending:
+            return
+        started = self._started.get(key)
+        if started is not None:
+            wait = started + MIN_INTERVAL - asyncio.get_event_loop().time()
+            if wait > 0:
+                self.add_after(key, wait)
+                return
+            del self._started[key]
+        self._pending.add(key)
+        self._queue.put_nowait(key)
 
     def add_after(self, key: Key, seconds: float) -> None:
         """Queue key in `seconds` real seconds; an earlier wish for the same key wins."""
-        loop = asyncio.get_running_loop()
+        loop = asyncio.get_event_loop()
         timer = self._timers.get(key)
         due = loop.time() + seconds
         if timer is not None and timer.when() <= due:
@@ -61,11 +77,16 @@ class WorkQueue:
 
     def _due(self, key: Key) -> None:
         self._timers.pop(key, None)
+        self._started.pop(key, None)  # its time has come: no interval to wait out again
         self.add(key)
 
     async def get(self) -> Key:
         key = await self._queue.get()
         self._pending.discard(key)
+        now = asyncio.get_event_loop().time()
+        if len(self._started) > FORGET_AFTER:  # keys of objects long gone: only recent starts matter
+            self._started = {known: at for known, at in self._started.items() if now - at < MIN_INTERVAL}
+        self._started[key] = now
         return key
 
     def close(self) -> None:
@@ -74,55 +95,66 @@ class WorkQueue:
 
 
 class ControllerManager:
+    """Runs each controller's reconcile loop; feeds every controller's observe() as the store publishes.
+
+    observe() runs synchronously inside each write, like an informer whose cache is never behind the store:
+    a reconcile always sees an index that agrees with what it reads.
+    """
+
     def __init__(self, store: Store, clock: Clock, controllers: list[Controller]) -> None:
         self.store, self.clock, self.controllers = store, clock, controllers
+        self.queues = {controller.name: WorkQueue() for controller in controllers}
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
+        for event in self._current_state():
+            self._dispatch(event)
+        self.store.listeners.append(self._dispatch)
         for controller in self.controllers:
-            self.tasks.append(asyncio.ensure_future(self._run(controller)))
+            self.tasks.append(asyncio.ensure_future(self._run(controller, self.queues[controller.name])))
 
     async def stop(self) -> None:
+        if self._dispatch in self.store.listeners:
+            self.store.listeners.remove(self._dispatch)
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        for queue in self.queues.values():
+            queue.close()
 
-    async def _run(self, controller: Controller) -> None:
-        queue = WorkQueue()
-        failures: dict[Key, int] = {}
-        watcher = self.store.watch(EVERY_RESOURCE, None, None)
-        try:
-            for event in self._current_state():
-                for key in controller.observe(event):
-                    queue.add(key)
-            follower = asyncio.ensure_future(self._follow(controller, watcher.queue, queue))
+    def _dispatch(self, event: Event) -> None:
+        for controller in self.controllers:
             try:
-                while True:
-                    key = await queue.get()
-                    self._catch_up(controller, watcher.queue, queue)
-                    try:
-                        again = await controller.reconcile(key)
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception:
-                        attempt = failures.get(key, 0)
-                        if attempt >= len(RETRY_DELAYS):
-                            log.exception("%s gave up on %s", controller.name, key)
-                            failures.pop(key, None)
-                            continue
-                        failures[key] = attempt + 1
-                        queue.add_after(key, RETRY_DELAYS[attempt])
-                        continue
+                keys = list(controller.observe(event))
+            except Exception:
+                log.exception("%s could not observe %s %s/%s", controller.name, event.type, event.resource, event.name)
+                continue
+            queue = self.queues[controller.name]
+            for key in keys:
+                queue.add(key)
+
+    async def _run(self, controller: Controller, queue: WorkQueue) -> None:
+        failures: dict[Key, int] = {}
+        while True:
+            key = await queue.get()
+            try:
+                again = await controller.reconcile(key)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                attempt = failures.get(key, 0)
+                if attempt >= len(RETRY_DELAYS):
+                    log.exception("%s gave up on %s", controller.name, key)
                     failures.pop(key, None)
-                    if again is not None:
-                        queue.add_after(key, self.clock.real(again))
-            finally:
-                follower.cancel()
-                queue.close()
-        finally:
-            self.store.unwatch(watcher)
+                    continue
+                failures[key] = attempt + 1
+                queue.add_after(key, RETRY_DELAYS[attempt])
+                continue
+            failures.pop(key, None)
+            if again is not None:
+                queue.add_after(key, self.clock.real(again))
 
     def _current_state(self) -> list[Event]:
         """The cluster as it is, as synthetic ADDED events: a controller starts from the level, not the edges."""
@@ -131,17 +163,3 @@ class ControllerManager:
             for resource in list(self.store.objects)
             for obj in self.store.list(resource)
         ]
-
-    @staticmethod
-    def _catch_up(controller: Controller, events: asyncio.Queue[Event], queue: WorkQueue) -> None:
-        """Observe every event already published, so that a reconcile never sees an index older than the store."""
-        while not events.empty():
-            for key in controller.observe(events.get_nowait()):
-                queue.add(key)
-
-    @staticmethod
-    async def _follow(controller: Controller, events: asyncio.Queue[Event], queue: WorkQueue) -> None:
-        while True:
-            event = await events.get()
-            for key in controller.observe(event):
-                queue.add(key)

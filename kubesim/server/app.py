@@ -13,12 +13,12 @@ from kubesim.api.errors import ApiError
 from kubesim.api.handlers import Api
 from kubesim.api.openapi import OpenAPI
 from kubesim.api.resources import ResourceRegistry
-from kubesim.clock import Clock
-from kubesim.controllers.builtin import BUILTIN
+from kubesim.clock import Clock, anchor_in
+from kubesim.components import COMPONENTS
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.runtime import ControllerManager
 from kubesim.server.auth import signing_key_at
-from kubesim.server.http import Response, start_server
+from kubesim.server.http import Request, Response, StreamingResponse, start_server
 from kubesim.server.kubeconfig import write_kubeconfig
 from kubesim.server.tls import ensure_certificates
 from kubesim.store.bootstrap import bootstrap
@@ -53,11 +53,17 @@ async def serve(
     registry = ResourceRegistry()
     bootstrap(store, workers=nodes, ca_pem=certificates.ca_cert.read_text())
     api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"))
-    clock = Clock(speed)
+    clock = Clock(speed, anchor_in(data_dir))
     context = ControllerContext(api, clock, token)
-    controllers = ControllerManager(store, clock, [controller(context) for controller in BUILTIN])
+    controllers = ControllerManager(store, clock, [component(context) for component in COMPONENTS])
     controllers.start()
-    server = await start_server(api.handle, _too_large, HOST, port, certificates.server_context())
+
+    async def handle(request: Request) -> Response | StreamingResponse:
+        response = await api.handle(request)
+        store.commit()  # what the server acknowledges is durable
+        return response
+
+    server = await start_server(handle, _too_large, HOST, port, certificates.server_context())
     bound: Any = server.sockets[0].getsockname()
     write_kubeconfig(data_dir / "kubeconfig", f"https://{HOST}:{bound[1]}", certificates.ca_cert, token)
     stop = asyncio.Event()
