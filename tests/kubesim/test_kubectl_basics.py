@@ -159,7 +159,10 @@ def test_server_side_apply_owns_fields_and_reports_conflicts(cluster: Cluster) -
         in cluster.kubectl("apply", "--server-side", "-f", "-", stdin=manifest).stdout
     )
     managers = json.loads(cluster.kubectl("get", "deployment", "ssa", "-o", "json", "--show-managed-fields").stdout)
-    assert [entry["manager"] for entry in managers["metadata"]["managedFields"]] == ["kubectl"]
+    entries = managers["metadata"]["managedFields"]
+    assert (entries[0]["manager"], entries[0]["operation"]) == ("kubectl", "Apply")
+    # the Deployment controller's revision annotation and status, as on a real cluster
+    assert {entry["manager"] for entry in entries[1:]} <= {"kube-controller-manager"}
     cluster.kubectl("scale", "deployment", "ssa", "--replicas=4")
     clash = cluster.kubectl("apply", "--server-side", "-f", "-", stdin=manifest, check=False)
     assert clash.returncode == 1 and "conflict" in clash.stderr and ".spec.replicas" in clash.stderr
