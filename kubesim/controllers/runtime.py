@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
@@ -20,6 +21,8 @@ from kubesim.store.store import Event, Key, Store
 log = logging.getLogger("kubesim.controllers")
 RETRY_DELAYS = (0.05, 0.2, 1.0, 5.0)  # real seconds: a failure is ours or a conflict, not simulated time
 MIN_INTERVAL = 0.05  # real seconds between two reconciles of one key that events asked for
+PACING = 5.0  # a key waits this many times its last reconcile's cost: no key takes more than a fifth of the loop
+MAX_INTERVAL = 2.0  # real seconds: the longest a costly key waits for its next reconcile
 FORGET_AFTER = 10_000  # remembered reconcile starts before the old ones are dropped
 
 
@@ -40,9 +43,10 @@ class Controller(ABC):
 class WorkQueue:
     """Keys waiting for a reconcile, each at most once; delayed keys join when their time comes.
 
-    A key reconciled less than MIN_INTERVAL ago waits out the rest of it: a ReplicaSet whose thousands of pods
-    become ready one after another is reconciled a few times a second, each time seeing many changes, instead
-    of once per pod (each pass costs in proportion to its pods, so once per pod would cost their square).
+    A key reconciled less than MIN_INTERVAL ago (or PACING times its last reconcile's cost, when that is more)
+    waits out the rest of it: a ReplicaSet whose thousands of pods become ready one after another is reconciled
+    a few times a second, each time seeing many changes, instead of once per pod (each pass costs in proportion
+    to its pods, so once per pod would cost their square).
     """
 
     def __init__(self) -> None:
@@ -50,13 +54,15 @@ class WorkQueue:
         self._pending: set[Key] = set()
         self._timers: dict[Key, asyncio.TimerHandle] = {}
         self._started: dict[Key, float] = {}  # when each key's last reconcile began (loop time)
+        self._cost: dict[Key, float] = {}  # how long each key's last reconcile took, for the costly ones
 
     def add(self, key: Key) -> None:
         if key in self._pending:
             return
         started = self._started.get(key)
         if started is not None:
-            wait = started + MIN_INTERVAL - asyncio.get_event_loop().time()
+            interval = min(max(MIN_INTERVAL, PACING * self._cost.get(key, 0.0)), MAX_INTERVAL)
+            wait = started + interval - asyncio.get_event_loop().time()
             if wait > 0:
                 self.add_after(key, wait)
                 return
@@ -88,6 +94,13 @@ class WorkQueue:
             self._started = {known: at for known, at in self._started.items() if now - at < MIN_INTERVAL}
         self._started[key] = now
         return key
+
+    def done(self, key: Key, seconds: float) -> None:
+        """A reconcile of key took seconds: a costly key waits longer between reconciles (see PACING)."""
+        if seconds * PACING > MIN_INTERVAL:
+            self._cost[key] = seconds
+        else:
+            self._cost.pop(key, None)
 
     def close(self) -> None:
         for timer in self._timers.values():
@@ -139,6 +152,7 @@ class ControllerManager:
         failures: dict[Key, int] = {}
         while True:
             key = await queue.get()
+            began = time.perf_counter()
             try:
                 again = await controller.reconcile(key)
             except asyncio.CancelledError:
@@ -153,6 +167,7 @@ class ControllerManager:
                 queue.add_after(key, RETRY_DELAYS[attempt])
                 continue
             failures.pop(key, None)
+            queue.done(key, time.perf_counter() - began)
             if again is not None:
                 queue.add_after(key, self.clock.real(again))
 

@@ -7,15 +7,28 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 KUBECTL = Path(sys.executable).parent / "kubectl"
 START_TIMEOUT = 60.0
+WAIT_SECONDS = 60.0  # the longest a test waits for the cluster to get somewhere, on a loaded CI machine
 SPEED = 20  # simulated delays (image pulls, probes, back-offs) pass 20 times faster in tests
+
+
+def eventually(condition: Callable[[], Any], seconds: float = WAIT_SECONDS) -> Any:
+    """condition's first truthy answer within seconds (polling), else its last answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        answer = condition()
+        if answer:
+            return answer
+        time.sleep(0.1)
+    return condition()
 
 
 @dataclass

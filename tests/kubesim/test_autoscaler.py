@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
 import pytest
 
@@ -14,7 +12,7 @@ from kubesim.controllers.horizontal_pod_autoscaler import (
     _rate_limit,
     _replica_count,
 )
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 NAMESPACE = "hpa-test"
 
@@ -62,15 +60,6 @@ def test_scale_up_rate_is_four_pods_or_double_per_period() -> None:
 
 def test_scale_down_rate_allows_everything_at_once() -> None:
     assert _rate_limit(10, [], DEFAULT_SCALE_DOWN, now=1000.0, scaling_up=False) == 0
-
-
-def eventually(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 REPLICASET = f"""\

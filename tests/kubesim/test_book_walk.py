@@ -10,24 +10,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 BOOK = Path(__file__).resolve().parents[2] / "fixtures" / "book"
 WAIT_SECONDS = 60.0
-
-
-def eventually(check: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def printed(cluster: Cluster, *args: str) -> str:

@@ -8,14 +8,12 @@ that would take a PodDisruptionBudget below its minimum is refused with 429 unti
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
 import pytest
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 NAMESPACE = "maintenance"
 WAIT_SECONDS = 40.0
@@ -41,15 +39,6 @@ spec:
   minAvailable: 2
   selector: {matchLabels: {app: guarded}}
 """
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def get(cluster: Cluster, *args: str) -> dict:

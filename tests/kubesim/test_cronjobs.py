@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.kubesim.conftest import KUBECTL, Cluster, start_cluster
+from tests.kubesim.conftest import KUBECTL, Cluster, eventually, start_cluster
 
 NAMESPACE = "cronjobs-test"
 SPEED = "60"
@@ -33,15 +32,6 @@ def fast(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     yield running
     if running.process.poll() is None:
         running.stop()
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def cron_job(name: str, command: str, **spec: Any) -> str:

@@ -7,13 +7,12 @@ kubelet; the cluster has the control plane (tainted NoSchedule) and two workers.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 from tests.kubesim.pod_events import PodEvents, is_ready, is_terminating
 
 NAMESPACE = "ds-test"
@@ -39,15 +38,6 @@ def daemon_set(name: str, image: str = BLUE, pod_spec: dict[str, Any] | None = N
         },
     }
     return json.dumps(manifest)
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def get(cluster: Cluster, kind: str, name: str) -> dict[str, Any]:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from kubernetes import client, config, watch
 from urllib3.exceptions import ProtocolError
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 NAMESPACE = "deploy-test"
 WAIT_SECONDS = 30.0
@@ -40,15 +39,6 @@ def manifest(name: str, image: str, replicas: int = 3, **spec: Any) -> str:
         },
     }
     return json.dumps(deployment)
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def get(cluster: Cluster, kind: str, name: str) -> dict[str, Any]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 WAIT_SECONDS = 20.0
 
@@ -27,15 +25,6 @@ def make_owner_and_dependent(cluster: Cluster, owner: str) -> None:
 
 def exists(cluster: Cluster, name: str) -> bool:
     return cluster.kubectl("get", "configmap", name, check=False).returncode == 0
-
-
-def eventually(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_background_deletion_takes_the_dependents(cluster: Cluster) -> None:

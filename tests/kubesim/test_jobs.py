@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.kubesim.conftest import Cluster, start_cluster
+from tests.kubesim.conftest import Cluster, eventually, start_cluster
 
 NAMESPACE = "jobs-test"
 WAIT_SECONDS = 30.0
@@ -40,15 +38,6 @@ spec:
         - "--keygen-num-to-gen=5"
       restartPolicy: OnFailure
 """
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def apply(cluster: Cluster, manifest: str) -> None:

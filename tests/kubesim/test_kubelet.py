@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kubesim.clock import parse_time
-from tests.kubesim.conftest import SPEED, Cluster, start_cluster
+from tests.kubesim.conftest import SPEED, Cluster, eventually, start_cluster
 
 NAMESPACE = "kubelet-test"
 WAIT_SECONDS = 30.0
@@ -136,16 +136,6 @@ spec:
   - {{name: wait-two, image: busybox, command: [sh, -c, "sleep 20"]}}
   containers: [{{name: kuard, image: "{KUARD}"}}]
 """
-
-
-def eventually(condition: Callable[[], Any], seconds: float = WAIT_SECONDS) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    return condition()
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 NAMESPACE = "node-failure"
 WAIT_SECONDS = 60.0
@@ -32,15 +30,6 @@ spec:
     spec:
       containers: [{name: kuard, image: "gcr.io/kuar-demo/kuard-amd64:blue"}]
 """
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def kubesim(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -8,11 +8,9 @@ a new namespace gets its `default` ServiceAccount and the `kube-root-ca.crt` Con
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from typing import Any
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 WAIT_SECONDS = 20.0
 KUARD = "gcr.io/kuar-demo/kuard-amd64:blue"
@@ -44,15 +42,6 @@ spec:
   - type: PersistentVolumeClaim
     max: {storage: 2Gi}
 """
-
-
-def eventually(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def get(cluster: Cluster, *args: str) -> Any:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 WAIT_SECONDS = 20.0
 REPLICASET = """\
@@ -21,15 +19,6 @@ spec:
     spec:
       containers: [{name: kuard, image: "gcr.io/kuar-demo/kuard-amd64:green"}]
 """
-
-
-def eventually(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def pods(cluster: Cluster, selector: str = "app=kuard") -> list[dict]:

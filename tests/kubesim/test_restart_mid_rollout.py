@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import signal
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.kubesim.conftest import KUBECTL, Cluster, start_cluster
+from tests.kubesim.conftest import KUBECTL, Cluster, eventually, start_cluster
 
 REPLICAS = 6
 DEPLOYMENT = f"""\
@@ -38,15 +36,6 @@ spec:
 def needs_kubectl() -> None:
     if not KUBECTL.exists():
         pytest.skip(f"the project's kubectl is not installed at {KUBECTL}")
-
-
-def eventually(condition: Callable[[], bool], seconds: float = 90.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def get(cluster: Cluster, *what: str) -> dict:
@@ -75,7 +64,7 @@ def test_a_rollout_interrupted_by_a_restart_finishes(tmp_path: Path, stop_signal
     first = start_cluster(data_dir)
     try:
         first.kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
-        assert eventually(lambda: rolled_out(first, 1)), get(first, "deployment", "kuard").get("status")
+        assert eventually(lambda: rolled_out(first, 1), seconds=90), get(first, "deployment", "kuard").get("status")
         first.kubectl("set", "image", "deployment/kuard", "kuard=gcr.io/kuar-demo/kuard-amd64:green")
         assert eventually(lambda: half_way(first))
     finally:
@@ -83,7 +72,7 @@ def test_a_rollout_interrupted_by_a_restart_finishes(tmp_path: Path, stop_signal
 
     second = start_cluster(data_dir)
     try:
-        assert eventually(lambda: rolled_out(second, 2)), get(second, "deployment", "kuard").get("status")
+        assert eventually(lambda: rolled_out(second, 2), seconds=90), get(second, "deployment", "kuard").get("status")
         pods = [
             p for p in get(second, "pods", "-l", "app=kuard")["items"] if not p["metadata"].get("deletionTimestamp")
         ]

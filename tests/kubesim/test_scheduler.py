@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 NAMESPACE = "scheduling"
 WAIT_SECONDS = 30.0
@@ -26,15 +25,6 @@ CONTROL_PLANE = "kuar-control-plane"
 KUARD = "gcr.io/kuar-demo/kuard-amd64:blue"
 TAINTED_CONTROL_PLANE = "1 node(s) had untolerated taint(s)"
 NOT_HELPFUL = "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture(scope="module", autouse=True)

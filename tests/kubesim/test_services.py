@@ -6,29 +6,19 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from kubernetes import client, config
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 NAMESPACE = "services-test"
 WAIT_SECONDS = 30.0
 KUARD = "gcr.io/kuar-demo/kuard-amd64:blue"
 DEPRECATION = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
 LOAD_BALANCER_RANGE = (ipaddress.ip_address("172.18.255.200"), ipaddress.ip_address("172.18.255.254"))
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def get(cluster: Cluster, *args: str) -> Any:

@@ -8,13 +8,12 @@ client receives.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 from tests.kubesim.pod_events import PodEvents, is_running_and_ready, is_terminating
 
 NAMESPACE = "sts-test"
@@ -76,15 +75,6 @@ def stateful_set(name: str, image: str = BLUE, replicas: int = 3, claims: bool =
         manifest["spec"]["volumeClaimTemplates"] = [{"metadata": {"name": "data"}, "spec": claim_spec}]
         manifest["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = [{"name": "data", "mountPath": "/data"}]
     return json.dumps(manifest)
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def get(cluster: Cluster, kind: str, name: str) -> dict[str, Any]:

@@ -9,23 +9,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from typing import Any
 
-from tests.kubesim.conftest import Cluster
+from tests.kubesim.conftest import Cluster, eventually
 
 NAMESPACE = "storage-test"
 WAIT_SECONDS = 20.0
 KUARD = "gcr.io/kuar-demo/kuard-amd64:blue"
-
-
-def eventually(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def get(cluster: Cluster, *args: str) -> Any:
