@@ -35,6 +35,7 @@ from kubesim.api.template_generation import generation_of
 from kubesim.controllers.client import ApiRequestFailed, object_path
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.objects import (
+    OwnerIndex,
     api_path,
     controller_of,
     controller_reference,
@@ -86,8 +87,7 @@ class DaemonSetController(Controller):
         self.client, self.events = context.client(self.name), context.recorder(self.name)
         self.history = History(self.api.store, self.client)
         self.daemon_sets: set[Key] = set()
-        self.pods_of: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)  # owner uid -> its pods
-        self.owner_of: dict[tuple[str, str], str] = {}
+        self.pods = OwnerIndex()  # owner uid -> its pods
         self.orphans: defaultdict[str, set[str]] = defaultdict(set)  # namespace -> pods without a controller
         self.node_signatures: dict[str, Any] = {}
         self.failed_pod_backoff: dict[tuple[str, str], tuple[float, float]] = {}  # (uid, node) -> (delay, since)
@@ -114,11 +114,7 @@ class DaemonSetController(Controller):
 
     def _observe_pod(self, event: Event) -> Iterable[Key]:
         place = (event.namespace, event.name)
-        previous = self.owner_of.pop(place, None)
-        if previous is not None:
-            self.pods_of[previous].discard(place)
-            if not self.pods_of[previous]:
-                del self.pods_of[previous]
+        self.pods.forget(place)
         self.orphans[event.namespace].discard(place[1])
         owner = controller_of(event.object)
         if event.type == DELETED:
@@ -126,8 +122,7 @@ class DaemonSetController(Controller):
         elif owner is None:
             self.orphans[event.namespace].add(place[1])
         elif owner.get("kind") == "DaemonSet":
-            self.owner_of[place] = str(owner.get("uid"))
-            self.pods_of[str(owner.get("uid"))].add(place)
+            self.pods.add(place, str(owner.get("uid")))
         if owner is not None and owner.get("kind") == "DaemonSet":
             yield (DAEMON_SETS, event.namespace, str(owner.get("name")))
         elif owner is None and event.type != DELETED:  # an orphan may be adopted by a DaemonSet of its namespace
@@ -191,7 +186,7 @@ class DaemonSetController(Controller):
         metadata = daemon_set["metadata"]
         namespace, uid = metadata["namespace"], metadata["uid"]
         claimed = []
-        for place in list(self.pods_of.get(uid, ())):
+        for place in self.pods.owned_by(uid):
             pod = self.api.store.get(PODS, *place)
             if pod is None:
                 continue

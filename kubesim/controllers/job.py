@@ -36,6 +36,7 @@ from kubesim.clock import micro_time, parse_time
 from kubesim.controllers.client import ApiRequestFailed, object_path
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.objects import (
+    OwnerIndex,
     api_path,
     condition,
     controller_of,
@@ -167,8 +168,7 @@ class JobController(Controller):
     def __init__(self, context: ControllerContext) -> None:
         self.api, self.clock = context.api, context.clock
         self.client, self.events = context.client(self.name), context.recorder(self.name)
-        self.pods_of: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)  # job uid -> its pods
-        self.owner_of: dict[tuple[str, str], str] = {}
+        self.pods = OwnerIndex()  # owner uid -> its pods
         self.finished = Sightings()  # pods, for back-offs
         self.started: dict[str, tuple[str, str]] = {}  # job uid -> (startTime as stored, the exact moment)
 
@@ -179,17 +179,13 @@ class JobController(Controller):
             yield (JOBS, event.namespace, event.name)
             if event.type == DELETED:  # its pods still holding the finalizer must be let go
                 self.started.pop(event.object["metadata"]["uid"], None)
-                yield from ((PODS, *place) for place in self.pods_of.get(event.object["metadata"]["uid"], ()))
+                yield from ((PODS, *place) for place in self.pods.owned_by(event.object["metadata"]["uid"]))
         elif event.resource == PODS:
             yield from self._observe_pod(event)
 
     def _observe_pod(self, event: Event) -> Iterable[Key]:
         place = (event.namespace, event.name)
-        previous = self.owner_of.pop(place, None)
-        if previous is not None:
-            self.pods_of[previous].discard(place)
-            if not self.pods_of[previous]:
-                del self.pods_of[previous]
+        self.pods.forget(place)
         owner = controller_of(event.object)
         if owner is None or owner.get("kind") != "Job":
             if event.type != DELETED and _has_tracking_finalizer(event.object):
@@ -198,8 +194,7 @@ class JobController(Controller):
         if event.type == DELETED:
             self.finished.forget(_uid(event.object))
         else:
-            self.owner_of[place] = str(owner.get("uid"))
-            self.pods_of[str(owner.get("uid"))].add(place)
+            self.pods.add(place, str(owner.get("uid")))
             pod = event.object
             self.finished.note(_uid(pod), _phase(pod) in TERMINAL or is_terminating(pod))
         job = self.api.store.get(JOBS, event.namespace, str(owner.get("name")))
@@ -235,7 +230,7 @@ class JobController(Controller):
         await self._release(pod)
 
     def _pods_of(self, job: Obj) -> list[Obj]:
-        pods = (self.api.store.get(PODS, *place) for place in list(self.pods_of.get(job["metadata"]["uid"], ())))
+        pods = (self.api.store.get(PODS, *place) for place in self.pods.owned_by(job["metadata"]["uid"]))
         return [pod for pod in pods if pod is not None]
 
     # -- one pass over a Job -----------------------------------------------------------------------------

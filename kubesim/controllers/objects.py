@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections import defaultdict
 from typing import Any
 
 from kubesim.api import meta
@@ -13,6 +14,30 @@ from kubesim.clock import Clock
 
 Obj = dict[str, Any]
 _SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # client-go's rand.SafeEncodeString: no vowels, no look-alikes
+
+
+class OwnerIndex:
+    """Which objects each owner controls, by the owner's uid: an informer's index, kept from events."""
+
+    def __init__(self) -> None:
+        self._owned: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)
+        self._owner_of: dict[tuple[str, str], str] = {}
+
+    def forget(self, place: tuple[str, str]) -> None:
+        """The object at (namespace, name) belongs to no owner any more (or is gone)."""
+        previous = self._owner_of.pop(place, None)
+        if previous is not None:
+            self._owned[previous].discard(place)
+            if not self._owned[previous]:
+                del self._owned[previous]
+
+    def add(self, place: tuple[str, str], owner_uid: str) -> None:
+        self.forget(place)
+        self._owner_of[place] = owner_uid
+        self._owned[owner_uid].add(place)
+
+    def owned_by(self, owner_uid: str) -> list[tuple[str, str]]:
+        return list(self._owned.get(owner_uid, ()))
 
 
 def controller_of(obj: Obj) -> Obj | None:

@@ -18,6 +18,7 @@ from kubesim.api.selectors import label_selector_from_object
 from kubesim.controllers.client import ApiRequestFailed, object_path
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.objects import (
+    OwnerIndex,
     api_path,
     controller_of,
     controller_reference,
@@ -41,8 +42,7 @@ class ReplicaSetController(Controller):
     def __init__(self, context: ControllerContext) -> None:
         self.api, self.clock = context.api, context.clock
         self.client, self.events = context.client(self.name), context.recorder(self.name)
-        self.pods_of: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)  # owner uid -> its pods
-        self.owner_of: dict[tuple[str, str], str] = {}
+        self.pods = OwnerIndex()  # owner uid -> its pods
         self.orphans: defaultdict[str, set[str]] = defaultdict(set)  # namespace -> pods no controller owns
 
     def observe(self, event: Event) -> Iterable[Key]:
@@ -53,19 +53,14 @@ class ReplicaSetController(Controller):
 
     def _observe_pod(self, event: Event) -> Iterable[Key]:
         place = (event.namespace, event.name)
-        previous = self.owner_of.pop(place, None)
-        if previous is not None:
-            self.pods_of[previous].discard(place)
-            if not self.pods_of[previous]:
-                del self.pods_of[previous]
+        self.pods.forget(place)
         owner = controller_of(event.object)
         if event.type != DELETED and owner is None:
             self.orphans[event.namespace].add(event.name)
         else:
             self.orphans[event.namespace].discard(event.name)
         if event.type != DELETED and owner is not None and owner.get("kind") == "ReplicaSet":
-            self.owner_of[place] = str(owner.get("uid"))
-            self.pods_of[str(owner.get("uid"))].add(place)
+            self.pods.add(place, str(owner.get("uid")))
         if owner is not None and owner.get("kind") == "ReplicaSet":
             yield (REPLICASETS, event.namespace, str(owner.get("name")))
         elif event.type != DELETED:  # an orphan may be adopted by any ReplicaSet of its namespace
@@ -111,7 +106,7 @@ class ReplicaSetController(Controller):
         return min((wait for wait in waits if wait is not None), default=None)
 
     def _pods_owned_by(self, uid: str) -> list[dict[str, Any]]:
-        pods = (self.api.store.get(PODS, *place) for place in list(self.pods_of.get(uid, ())))
+        pods = (self.api.store.get(PODS, *place) for place in self.pods.owned_by(uid))
         return [pod for pod in pods if pod is not None]
 
     def _orphans(self, namespace: str, selector: Any) -> list[dict[str, Any]]:

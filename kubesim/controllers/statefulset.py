@@ -36,6 +36,7 @@ from kubesim.api.selectors import LabelSelector, label_selector_from_object
 from kubesim.controllers.client import ApiRequestFailed, object_path
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.objects import (
+    OwnerIndex,
     api_path,
     controller_of,
     controller_reference,
@@ -113,8 +114,7 @@ class StatefulSetController(Controller):
         self.api, self.clock = context.api, context.clock
         self.client, self.events = context.client(self.name), context.recorder(self.name)
         self.history = History(self.api.store, self.client)
-        self.pods_of: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)  # owner uid -> its pods
-        self.owner_of: dict[tuple[str, str], str] = {}
+        self.pods = OwnerIndex()  # owner uid -> its pods
         self.orphans: defaultdict[str, set[str]] = defaultdict(set)  # namespace -> pods without a controller
 
     # -- following the cluster -----------------------------------------------------------------------------------
@@ -138,17 +138,12 @@ class StatefulSetController(Controller):
 
     def _observe_pod(self, event: Event) -> Iterable[Key]:
         place = (event.namespace, event.name)
-        previous = self.owner_of.pop(place, None)
-        if previous is not None:
-            self.pods_of[previous].discard(place)
-            if not self.pods_of[previous]:
-                del self.pods_of[previous]
+        self.pods.forget(place)
         self.orphans[event.namespace].discard(event.name)
         owner = controller_of(event.object)
         if owner is not None and owner.get("kind") == "StatefulSet":
             if event.type != DELETED:
-                self.owner_of[place] = str(owner.get("uid"))
-                self.pods_of[str(owner.get("uid"))].add(place)
+                self.pods.add(place, str(owner.get("uid")))
             yield (STATEFUL_SETS, event.namespace, str(owner.get("name")))
         elif owner is None and event.type != DELETED:
             self.orphans[event.namespace].add(event.name)
@@ -184,7 +179,7 @@ class StatefulSetController(Controller):
             return _parent_and_ordinal(pod["metadata"]["name"])[0] == set_name and selector.matches(labels)
 
         claimed = []
-        for place in list(self.pods_of.get(uid, ())):
+        for place in self.pods.owned_by(uid):
             pod = self.api.store.get(PODS, *place)
             if pod is None:
                 continue
