@@ -3,6 +3,7 @@
     kubesim serve --data-dir DIR [--port N] [--nodes N] [--speed X]   run in the foreground (SIGTERM stops it)
     kubesim up | down | status | reset                     run it in the background for the notebooks
     kubesim node stop NAME | start NAME | list             power a running cluster's nodes off and on
+    kubesim load NAME [--rate RPS] [--duration D] | load stop NAME   put request load on a Service
 
 The background cluster keeps its data in $KUBESIM_HOME (default ~/.local/share/kubesim).
 """
@@ -41,11 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, default=default_home())
     _add_node_commands(commands)
+    _add_load_command(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args.data_dir, args.port, args.nodes, args.speed)
     if args.command == "node":
         return _node(args)
+    if args.command == "load":
+        return _load(args)
     return {"up": _up, "down": _down, "status": _status, "reset": _reset}[args.command](args.data_dir)
 
 
@@ -66,6 +70,28 @@ def _node(args: argparse.Namespace) -> int:
     if args.action == "list":
         return list_nodes(args.data_dir)
     return power(args.data_dir, args.name, on=args.action == "start")
+
+
+def _add_load_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    load = commands.add_parser(
+        "load", help="put request load on a Service (`load NAME`), or take it off (`load stop NAME`)"
+    )
+    load.add_argument("words", nargs="+", metavar="NAME", help="the Service, or `stop` and the Service")
+    load.add_argument("--namespace", "-n", default="default")
+    load.add_argument("--rate", type=float, default=100.0, help="requests a second (default: 100)")
+    load.add_argument("--duration", help="how long, such as 90s or 5m (simulated; default: until stopped)")
+    load.add_argument("--data-dir", type=Path, default=default_home())
+
+
+def _load(args: argparse.Namespace) -> int:
+    from kubesim import load
+
+    if args.words[0] == "stop" and len(args.words) == 2:
+        return load.stop(args.data_dir, args.words[1], args.namespace)
+    if len(args.words) != 1:
+        print("kubesim: usage: kubesim load NAME [--rate RPS] [--duration D] | kubesim load stop NAME", file=sys.stderr)
+        return 2
+    return load.start(args.data_dir, args.words[0], args.namespace, args.rate, args.duration)
 
 
 def _serve(data_dir: Path, port: int, nodes: int, speed: float) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from kubesim.nodes.heartbeat import POWER_ANNOTATION
+from kubesim.nodes.power import POWER_ANNOTATION, powered_off
 
 NODES = "/api/v1/nodes"
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"  # what kubectl asks for: the server prints the STATUS
@@ -111,7 +111,7 @@ def list_nodes(data_dir: Path) -> int:
 
 
 def is_on(node: dict[str, Any]) -> bool:
-    return (node["metadata"].get("annotations") or {}).get(POWER_ANNOTATION) != "off"
+    return not powered_off(node)
 
 
 def _not_running(data_dir: Path) -> int:

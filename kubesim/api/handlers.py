@@ -41,6 +41,7 @@ from kubesim.api.binding import bind, is_binding
 from kubesim.api.clone import clone
 from kubesim.api.errors import UNAUTHORIZED, ApiError, already_exists, bad_request, conflict, invalid, not_found
 from kubesim.api.eviction import evict
+from kubesim.api.metrics import ResourceMetrics
 from kubesim.api.patch import (
     ApiserverPanic,
     PatchError,
@@ -50,9 +51,13 @@ from kubesim.api.patch import (
     strategic_merge_patch,
     unsupported_media_type,
 )
+from kubesim.api.pod_logs import pod_log
+from kubesim.api.proxy import Proxy, is_proxy
 from kubesim.api.rbac import REVIEW_KINDS, Authorizer, forbidden_error, request_attributes
 from kubesim.api.resources import Resource, ResourceRegistry
 from kubesim.api.selectors import SelectorError, label_selector_from_object, parse_field_selector, parse_label_selector
+from kubesim.clock import Clock
+from kubesim.nodes.kuard import Kuards
 from kubesim.server.auth import Authenticator, UserInfo, impersonate, self_subject_review
 from kubesim.server.http import Request, Response, StreamingResponse
 from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store, watch_line
@@ -86,10 +91,23 @@ class Target:
 
 
 class Api:
-    def __init__(self, store: Store, registry: ResourceRegistry, openapi: Any, admin_token: str, signing_key: bytes):
+    def __init__(
+        self,
+        store: Store,
+        registry: ResourceRegistry,
+        openapi: Any,
+        admin_token: str,
+        signing_key: bytes,
+        clock: Clock | None = None,
+    ):
+        """clock: the cluster's simulated clock, for what the API computes over time (logs, metrics)."""
         self.store, self.registry, self.openapi = store, registry, openapi
         self.authenticator = Authenticator(admin_token, signing_key, store)
         self.authorizer = Authorizer(store)
+        self.clock = clock or Clock()
+        self.kuards = Kuards()  # the kuard processes' state, shared by the proxy and the kubelets
+        self.proxy = Proxy(store, self.kuards)
+        self.metrics = ResourceMetrics(store, self.clock, self.kuards)
         for crd in store.list(crds.CRD_KEY):
             self._serve_crd(crd)
 
@@ -124,6 +142,8 @@ class Api:
             return self._openapi(request, parts[1:])
         if parts == ["api"] or parts == ["apis"]:
             return self._discovery_root(request, parts[0])
+        if parts[:1] == ["api"] and is_proxy(parts[1:]):
+            return self.proxy.handle(request)
         if parts[:1] == ["api"] and len(parts) >= 2:
             return await self._group_version(request, user, "", parts[1], parts[2:])
         if parts[:1] == ["apis"] and len(parts) >= 3:
@@ -191,6 +211,10 @@ class Api:
             if target.key == "/pods" and target.subresource == "eviction":
                 pod = Target(target.resource, target.namespace, target.name, None)
                 return evict(self.store, request, self._body(request), pod, self._delete)
+        if target.resource.group == "metrics.k8s.io":
+            return self._resource_metrics(request, target, watching)
+        if target.key == "/pods" and target.subresource == "log" and method == "GET":
+            return await pod_log(self.store, self.clock, request, target.namespace or "", target.name or "")
         if target.key == "/componentstatuses" and method == "GET" and not watching:
             return self._component_statuses(request, target)
         if target.subresource == "scale":
@@ -533,6 +557,29 @@ class Api:
             response = self._table(request, target, items) if _wants_table(request) else _json(body)
         response.headers.extend(warning)
         return response
+
+    def _resource_metrics(self, request: Request, target: Target, watching: bool) -> Response:
+        """metrics-server's API: computed on request (kubesim/api/metrics.py), get and list only."""
+        if request.method != "GET" or watching:
+            raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        kind = "podmetrics" if target.resource.namespaced else "nodemetrics"
+        if target.name is not None:
+            found = (
+                self.metrics.pod(target.namespace or "", target.name)
+                if target.resource.namespaced
+                else self.metrics.node(target.name)
+            )
+            if found is None:
+                shown = f"{target.namespace}/{target.name}" if target.resource.namespaced else target.name
+                raise not_found(kind, shown, "metrics.k8s.io")
+            return self._table(request, target, [found], listing=False) if _wants_table(request) else _json(found)
+        try:
+            labels = parse_label_selector(request.arg("labelSelector") or "")
+        except SelectorError as error:
+            raise bad_request(str(error)) from None
+        namespaced = target.resource.namespaced
+        listed = self.metrics.pods(target.namespace, labels) if namespaced else self.metrics.nodes(labels)
+        return self._table(request, target, listed["items"]) if _wants_table(request) else _json(listed)
 
     def _decode_checks(
         self, request: Request, target: Target, obj: dict[str, Any], options_kind: str

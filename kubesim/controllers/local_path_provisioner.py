@@ -29,7 +29,7 @@ from kubesim.controllers.events import EventRecorder
 from kubesim.controllers.objects import api_path, is_terminating
 from kubesim.controllers.persistentvolume import PROVISIONED_BY, SELECTED_NODE, STORAGE_PROVISIONER
 from kubesim.controllers.runtime import Controller
-from kubesim.node_power import POWER_ANNOTATION
+from kubesim.nodes.power import powered_off
 from kubesim.store.bootstrap.storage import NAMESPACE, PROVISIONER
 from kubesim.store.store import DELETED, Event, Key
 
@@ -90,7 +90,7 @@ class LocalPathProvisioner(Controller):
         for pod in self.api.store.list(PODS, NAMESPACE):
             if _is_provisioner(pod) and not is_terminating(pod) and (pod.get("status") or {}).get("phase") == "Running":
                 node = self.api.store.get(NODES, "", str((pod.get("spec") or {}).get("nodeName")))
-                if node is not None and (node["metadata"].get("annotations") or {}).get(POWER_ANNOTATION) != "off":
+                if node is not None and not powered_off(node):
                     return pod
         return None
 

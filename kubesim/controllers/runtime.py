@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kubesim.clock import Clock
 from kubesim.store.store import Event, Key, Store
@@ -28,6 +28,9 @@ FORGET_AFTER = 10_000  # remembered reconcile starts before the old ones are dro
 
 class Controller(ABC):
     name = "controller"
+    # Set by the ControllerManager: queue a key for what no event says, such as a process told something
+    # through its own API (kuard's "fail the next N" changes what the kubelet's probes will see).
+    requeue: Callable[[Key], None] = staticmethod(lambda key: None)
 
     @abstractmethod
     def observe(self, event: Event) -> Iterable[Key]:
@@ -117,6 +120,8 @@ class ControllerManager:
     def __init__(self, store: Store, clock: Clock, controllers: list[Controller]) -> None:
         self.store, self.clock, self.controllers = store, clock, controllers
         self.queues = {controller.name: WorkQueue() for controller in controllers}
+        for controller in controllers:
+            controller.requeue = self.queues[controller.name].add
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:

@@ -28,11 +28,11 @@ from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.events import EventRecorder
 from kubesim.controllers.objects import api_path
 from kubesim.controllers.runtime import Controller
+from kubesim.nodes.power import powered_off
 from kubesim.store.store import DELETED, Event, Key
 
 NODES, LEASES = "/nodes", "coordination.k8s.io/leases"
 NODE_LEASE_NAMESPACE = "kube-node-lease"
-POWER_ANNOTATION = "kubesim.io/power"
 COMPONENT = "kubelet"
 LEASE_RENEW_SECONDS = 10.0  # simulated: a quarter of the lease's duration
 MIN_RENEW_REAL_SECONDS = 1.0  # real: what a fast clock cannot make shorter
@@ -47,10 +47,6 @@ HEALTHY = (
 _KUBELET_CONDITIONS = frozenset(kind for kind, *_ in HEALTHY)
 
 Obj = dict[str, Any]
-
-
-def powered_off(node: Obj) -> bool:
-    return ((node.get("metadata") or {}).get("annotations") or {}).get(POWER_ANNOTATION) == "off"
 
 
 class NodeHeartbeat(Controller):

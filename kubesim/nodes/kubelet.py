@@ -46,8 +46,9 @@ from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.events import EventRecorder
 from kubesim.controllers.objects import amount, api_path, pod_path
 from kubesim.controllers.runtime import Controller
-from kubesim.nodes.heartbeat import powered_off
 from kubesim.nodes.images import ALREADY_RUNNING, ImageCache, ImagePullError, InvalidImageName, ResolvedImage, resolve
+from kubesim.nodes.kuard import failing_from
+from kubesim.nodes.power import powered_off
 from kubesim.nodes.probes import LIVENESS, READINESS, STARTUP, Schedule, verdict_at
 from kubesim.nodes.processes import FOREVER, OOM_AFTER, SIGKILL_EXIT, Process
 from kubesim.store.store import DELETED, Event, Key
@@ -172,6 +173,8 @@ class Kubelet(Controller):
         self.unlisted: set[str] = set()  # nodes that pulled an image their status does not list yet
         self.deletions: dict[str, tuple[str, float]] = {}  # pod uid -> (deletionTimestamp, when seen)
         self.recorders: dict[str, EventRecorder] = {}
+        self.api.kuards.probe_listeners.append(self._kuard_probe_changed)
+        self.api.kuards.memory_listeners.append(self._kuard_allocated)
 
     # -- following the cluster ---------------------------------------------------------------------------------
 
@@ -354,7 +357,7 @@ class Kubelet(Controller):
         if "running" in state:
             container.state = RUNNING
             container.started_at = parse_time(state["running"].get("startedAt")) or now
-            self._begin_process(pod, run, container)
+            self._begin_process(pod, run, container, resumed=entry)
         elif "terminated" in state:
             finished = state["terminated"]
             container.state = TERMINATED
@@ -705,8 +708,13 @@ class Kubelet(Controller):
         container.stopping = False
         self._begin_process(pod, run, container)
 
-    def _begin_process(self, pod: Obj, run: PodRun, container: ContainerRun) -> None:
-        """The process and what the probes will make of it, in seconds since the container started."""
+    def _begin_process(self, pod: Obj, run: PodRun, container: ContainerRun, resumed: Obj | None = None) -> None:
+        """The process and what the probes will make of it, in seconds since the container started.
+
+        resumed: the stored status of a container that ran before kubesim (re)started. As the real kubelet's
+        prober does after a restart, a container that had started keeps started, and one that was ready stays
+        ready until a probe says otherwise."""
+        was = resumed or {}
         image = container.image.image if container.image is not None else ALREADY_RUNNING
         process = Process.of(container.spec, image)
         container.process = process
@@ -719,7 +727,7 @@ class Kubelet(Controller):
         started_after = 0.0
         fate: tuple[float, str] = (process.exits_after, "exit")
         startup = container.spec.get("startupProbe")
-        if startup and not container.init:
+        if startup and not container.init and not was.get("started"):
             schedules[STARTUP] = Schedule.of(startup, process.probe(startup, run.ip, named_ports))
             success = schedules[STARTUP].first_success()
             started_after = FOREVER if success is None else success
@@ -738,7 +746,8 @@ class Kubelet(Controller):
             if readiness:
                 schedule = Schedule.of(readiness, process.probe(readiness, run.ip, named_ports), started_after)
                 schedules[READINESS] = schedule
-                container.ready_flips = schedule.flips(False)
+                ready = bool(was.get("ready"))
+                container.ready_flips = [(0.0, True), *schedule.flips(True)] if ready else schedule.flips(False)
             else:
                 container.ready_flips = [(started_after, True)]
         else:
@@ -748,6 +757,42 @@ class Kubelet(Controller):
             fate = (OOM_AFTER, "oom")
         container.schedules, container.started_after, container.fate = schedules, started_after, fate
         container.reported = {}
+
+    def _running_container(self, key: Key, container_id: str) -> ContainerRun | None:
+        uid = (self.api.store.get(*key) or {"metadata": {}})["metadata"].get("uid")
+        run = self.runs.get(uid or "")
+        found = [c for c in run.containers if c.container_id == container_id] if run is not None else []
+        return found[0] if found and found[0].state == RUNNING and not found[0].stopping else None
+
+    def _kuard_allocated(self, key: Key, container_id: str, allocated: int) -> None:
+        """kuard allocated memory through /mem: over the container's limit, the kernel's OOM killer ends it."""
+        container = self._running_container(key, container_id)
+        if container is None or container.process is None:
+            return
+        limit = amount(((container.spec.get("resources") or {}).get("limits") or {}).get("memory"))
+        elapsed = self._elapsed(container.started_at, time.time())
+        if limit and container.process.memory + allocated > limit and elapsed < container.fate[0]:
+            container.fate = (elapsed, "oom")
+            self.requeue(key)
+
+    def _kuard_probe_changed(self, key: Key, container_id: str, path: str, fail_next: int) -> None:
+        """kuard was told to fail its next requests on a probe path: replan the probes that ask it there."""
+        container = self._running_container(key, container_id)
+        if container is None:
+            return
+        elapsed = self._elapsed(container.started_at, time.time())
+        for kind, schedule in list(container.schedules.items()):
+            action = (container.spec.get(f"{kind.lower()}Probe") or {}).get("httpGet") or {}
+            if kind == STARTUP or str(action.get("path") or "/") != path:
+                continue
+            container.schedules[kind] = schedule = failing_from(schedule, elapsed, fail_next)
+            if kind == READINESS:
+                container.ready_flips = schedule.flips(False)
+                continue
+            lost = next((moment for moment, passing in schedule.flips(True) if not passing), None)
+            if lost is not None and lost < container.fate[0]:
+                container.fate = (lost, "liveness")
+        self.requeue(key)
 
     # -- reporting ------------------------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ The programs:
   kuard's own pages) until stopped, and exits 2 on SIGTERM (a Go program without a handler, as PID 1). With
   `--keygen-enable --keygen-exit-on-complete --keygen-num-to-gen=N` it exits after N keys, one key a
   simulated second, with `--keygen-exit-code` (0 by default); `--keygen-time-to-run=S` stops it after S
-  seconds. kuard's web page can make `/healthy` fail and `/ready` wait; these env variables do it instead:
+  seconds. Its HTTP API ("fail the next N" probes, `/env`, `/mem`, `/fs`) is modelled in kuard.py and reached
+  through the API server's proxy; these env variables make `/healthy` fail and `/ready` wait from the start:
   `KUBESIM_HEALTHY_FOR=S` (`/healthy` answers 500 from S seconds after start on) and `KUBESIM_READY_AFTER=S`
   (`/ready` answers 503 before).
 - shells (busybox, alpine, ubuntu, debian, ...; `sh -c "..."`, or a bare command such as `sleep 3600`): a small
@@ -80,6 +81,7 @@ class Script:
     files: tuple[tuple[float, str, bool], ...] = ()  # (seconds, path, exists from then on)
     output: tuple[tuple[float, str], ...] = ()
     traps_term: bool = False
+    loop: tuple[float, int] = (0.0, 0)  # the endless loop it ends in: (period, its first line in output), repeating
 
 
 @dataclass(frozen=True)
@@ -400,6 +402,7 @@ class _Run:
     exited: bool = False
     traps_term: bool = False
     present: set[str] = field(default_factory=set)
+    loop: tuple[float, int] = (0.0, 0)
 
     def file(self, path: str, exists: bool) -> None:
         self.files.append((self.clock, path, exists))
@@ -415,7 +418,7 @@ def interpret(script: str) -> Script:
     try:
         _execute(_tokens(script), run)
     except _Forever:
-        return Script(FOREVER, 0, tuple(run.files), tuple(run.output), run.traps_term)
+        return Script(FOREVER, 0, tuple(run.files), tuple(run.output), run.traps_term, run.loop)
     return Script(run.clock, run.status, tuple(run.files), tuple(run.output), run.traps_term)
 
 
@@ -481,15 +484,17 @@ def _statement(words: list[str], run: _Run) -> None:
     keyword = words[0]
     if keyword in ("while", "until") and "do" in words:
         body = words[words.index("do") + 1 : _last(words, "done")]
+        start, printed = run.clock, len(run.output)
         _execute(body, run)
         if not run.exited:
+            run.loop = (run.clock - start, printed)
             raise _Forever
         return
     if keyword == "for" and "do" in words:
         body = words[words.index("do") + 1 : _last(words, "done")]
         items = [item for item in words[words.index("in") + 1 : words.index("do")] if item not in _SEPARATORS]
-        for _ in items:
-            _execute(body, run)
+        for item in items:
+            _execute(_substituted(body, words[1], item), run)
             if run.exited:
                 return
         return
@@ -497,6 +502,11 @@ def _statement(words: list[str], run: _Run) -> None:
         _statement(words[1:], run)
         return
     _command(words, run)
+
+
+def _substituted(words: list[str], variable: str, value: str) -> list[str]:
+    """A loop body with its variable's $x and ${x} replaced by the item, so that `echo $i` prints it."""
+    return [word.replace("${" + variable + "}", value).replace("$" + variable, value) for word in words]
 
 
 def _last(words: list[str], keyword: str) -> int:

@@ -371,7 +371,7 @@ def test_kubectl_lists_kinds_pods_running_right_away(cluster: Cluster) -> None:
     assert lines[0].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
     rows = [line.split() for line in lines[1:]]
     assert len(rows) == 13
-    assert all(row[2:5] == ["1/1", "Running", "0"] for row in rows)
+    assert all(row[2:5] == ["1/1", "Running", "0"] for row in rows), "\n".join(lines)
     assert {row[0] for row in rows} == {"kube-system", "local-path-storage"}
     storage_classes = cluster.kubectl("get", "storageclass").stdout
     assert "standard (default)" in storage_classes and "WaitForFirstConsumer" in storage_classes

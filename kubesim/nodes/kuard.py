@@ -1,0 +1,417 @@
+"""kuard's HTTP API, as the book uses it: one stateful model per running container, keyed by container ID.
+
+It follows kuard's own routes (github.com/kubernetes-up-and-running/kuard): `/` is the app's page (its
+version, hence the colour tag of the image, and the pod's hostname); `/healthy` and `/ready` answer "ok",
+or 500 while "fail the next N" is set through `PUT /healthy/api` (`/ready/api`) with `{"failNext": N}`
+(negative: fail for good); `GET .../api` tells the setting and the recent requests. `/env/api` gives the
+command line and the environment (`/env` the page of it), `/mem/api` the memory in use, `POST
+/mem/api/alloc?size=BYTES` allocates and `POST /mem/api/clear` frees; `/fs/PATH` serves the container's
+files as Go's http.FileServer does (a directory lists its entries): ConfigMap and Secret volumes, the
+service-account token, emptyDir mount points. Anything else is Go's "404 page not found".
+
+A restarted container has a new ID, so it starts afresh, as a new kuard process does. The kubelet's probes
+do not count down this model's "fail the next N": when it is set, the kubelet plans its own next N ticks on
+that path to fail (`failing_from`), so requests through the proxy and probes each see N failures. The model does not
+know about time: the kubelet asks `Kuards.probe_changes` to learn that "fail the next N" was set (its probes
+are planned ahead, see probes.py) and `memory_listeners` to learn what `/mem` allocated, to OOM-kill a
+container that goes over its memory limit.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import json
+import math
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubesim.nodes.probes import Schedule
+from kubesim.nodes.processes import FOREVER, Answer, Process
+from kubesim.store.store import Key, Store
+
+Obj = dict[str, Any]
+MAX_HISTORY = 20  # kuard keeps the last 20 probe requests
+MAX_INSTANCES = 20_000  # models of containers long gone are dropped first
+PROBE_PATHS = ("/healthy", "/ready")
+TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+
+
+NOT_FOUND = HttpAnswer(404, b"404 page not found\n")
+
+
+@dataclass
+class ProbeControl:
+    """One of kuard's debug probes: fail the next `fail_next` requests (all of them when negative)."""
+
+    path: str
+    fail_next: int = 0
+    history: list[tuple[int, int]] = field(default_factory=list)  # (request id, status code)
+    last_id: int = 0
+
+    def answer(self) -> HttpAnswer:
+        status, message = 200, "ok"
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            status, message = 500, f"fail, {self.fail_next} left"
+        elif self.fail_next < 0:
+            status, message = 500, "fail, permanent"
+        self.last_id += 1
+        self.history = [*self.history, (self.last_id, status)][-MAX_HISTORY:]
+        return HttpAnswer(status, message.encode())
+
+    def status(self) -> Obj:
+        history = [{"id": ident, "code": code} for ident, code in reversed(self.history)]
+        return {"probePath": self.path, "failNext": self.fail_next, "history": history}
+
+
+@dataclass
+class Kuard:
+    """What one kuard process knows: its hostname, argv, environment and files, and what it was told."""
+
+    hostname: str
+    version: str
+    argv: list[str]
+    env: dict[str, str]
+    files: dict[str, bytes]  # absolute path -> content
+    dirs: set[str]  # directories, including the empty ones (an emptyDir mount point)
+    base_memory: int = 0  # what the process holds with nothing allocated (processes.py)
+    allocated: int = 0
+    probes: dict[str, ProbeControl] = field(default_factory=dict)
+    on_probe_change: Callable[[str, int], None] | None = None
+    on_alloc: Callable[[int], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.probes = {path: ProbeControl(path) for path in PROBE_PATHS}
+        for path in list(self.files):
+            self._add_parents(path)
+        for path in list(self.dirs):
+            self._add_parents(path + "/x")
+
+    def _add_parents(self, path: str) -> None:
+        parent = posixpath.dirname(path)
+        while parent not in self.dirs:
+            self.dirs.add(parent)
+            if parent == "/":
+                break
+            parent = posixpath.dirname(parent)
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: bytes) -> HttpAnswer:
+        """Answer one HTTP request as kuard would."""
+        path = "/" + path.lstrip("/")
+        if path.startswith("/fs/") or path == "/fs":
+            return self._fs(method, path[len("/fs") :] or "/")
+        for probe_path, probe in self.probes.items():
+            if path == probe_path and method in ("GET", "HEAD"):
+                return probe.answer()
+            if path == probe_path + "/api":
+                return self._probe_api(method, probe, body)
+        route = (method, path.rstrip("/") or "/")
+        if route == ("GET", "/"):
+            return self._page("")
+        if route in (("GET", "/env"), ("GET", "/mem"), ("GET", "/keygen"), ("GET", "/memq"), ("GET", "/dns")):
+            return self._page(path.rstrip("/"))
+        if route == ("GET", "/env/api"):
+            return _json({"commandLine": self.argv, "env": self.env})
+        if route == ("GET", "/mem/api"):
+            return _json({"memStats": {"Alloc": self.memory, "Sys": self.memory}})
+        if route == ("POST", "/mem/api/alloc"):
+            return self._alloc(query.get("size", ""))
+        if route == ("POST", "/mem/api/clear"):
+            self.allocated = 0
+            return HttpAnswer(200, b"")
+        return NOT_FOUND
+
+    @property
+    def memory(self) -> int:
+        return self.base_memory + self.allocated
+
+    def _probe_api(self, method: str, probe: ProbeControl, body: bytes) -> HttpAnswer:
+        if method == "PUT":
+            try:
+                config = json.loads(body or b"{}")
+                fail_next = int(config.get("failNext", 0)) if isinstance(config, dict) else 0
+            except (ValueError, TypeError) as error:
+                return HttpAnswer(400, f"{error}\n".encode())
+            probe.fail_next = fail_next
+            if self.on_probe_change is not None:
+                self.on_probe_change(probe.path, fail_next)
+        elif method != "GET":
+            return HttpAnswer(405, b"Method Not Allowed\n")
+        return _json(probe.status())
+
+    def _alloc(self, size: str) -> HttpAnswer:
+        if not size:
+            return HttpAnswer(400, b"size not specified\n")
+        try:
+            self.allocated += max(0, int(size))
+        except ValueError:
+            return HttpAnswer(400, b"bad size param\n")
+        if self.on_alloc is not None:
+            self.on_alloc(self.allocated)
+        return HttpAnswer(200, b"")
+
+    def _fs(self, method: str, path: str) -> HttpAnswer:
+        if method not in ("GET", "HEAD"):
+            return HttpAnswer(405, b"Method Not Allowed\n")
+        clean = posixpath.normpath(path)
+        if clean in self.files:
+            return HttpAnswer(200, self.files[clean], "application/octet-stream")
+        if clean not in self.dirs:
+            return NOT_FOUND
+        prefix = clean.rstrip("/") + "/"
+        entries = sorted(
+            {
+                entry
+                for name in (*self.files, *(d + "/" for d in self.dirs))
+                if name.startswith(prefix) and name != prefix
+                for entry in [_first_part(name[len(prefix) :])]
+            }
+        )
+        links = "".join(f'<a href="{html.escape(e)}">{html.escape(e)}</a>\n' for e in entries)
+        return HttpAnswer(200, f"<pre>\n{links}</pre>\n".encode(), "text/html; charset=utf-8")
+
+    def _page(self, section: str) -> HttpAnswer:
+        title = f"KUAR Demo {section.lstrip('/')}".strip()
+        details = ""
+        if section == "/env":
+            rows = "".join(
+                f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>\n" for k, v in sorted(self.env.items())
+            )
+            details = f"<h2>Command line</h2><pre>{html.escape(' '.join(self.argv))}</pre>\n<table>\n{rows}</table>\n"
+        page = (
+            f'<!doctype html>\n<html lang="en">\n<head><title>{html.escape(title)}</title></head>\n<body>\n'
+            f"<h1>{html.escape(title)}</h1>\n<p>Demo application version <b>{html.escape(self.version)}</b></p>\n"
+            f"<p>Serving on {html.escape(self.hostname)}</p>\n{details}</body>\n</html>\n"
+        )
+        return HttpAnswer(200, page.encode(), "text/html; charset=utf-8")
+
+
+def _first_part(rest: str) -> str:
+    head, slash, _ = rest.partition("/")
+    return head + slash
+
+
+def _json(value: Any) -> HttpAnswer:
+    return HttpAnswer(200, json.dumps(value, indent=2).encode(), "application/json")
+
+
+class Kuards:
+    """The kuard processes running in the cluster, by container ID; made on first use from the pod spec."""
+
+    def __init__(self) -> None:
+        self.instances: dict[str, Kuard] = {}
+        # told (pod key, container ID, probe path, failNext) when "fail the next N" is set
+        self.probe_listeners: list[Callable[[Key, str, str, int], None]] = []
+        # told (pod key, container ID, bytes allocated through /mem) after each allocation
+        self.memory_listeners: list[Callable[[Key, str, int], None]] = []
+
+    def of(self, store: Store, pod: Obj, container: Obj, container_id: str, process: Process) -> Kuard:
+        kuard = self.instances.get(container_id)
+        if kuard is None:
+            kuard = build(store, pod, container, process)
+            key = ("/pods", pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
+            kuard.on_probe_change = lambda path, fail_next: self._changed(key, container_id, path, fail_next)
+            kuard.on_alloc = lambda allocated: self._allocated(key, container_id, allocated)
+            if len(self.instances) >= MAX_INSTANCES:
+                del self.instances[next(iter(self.instances))]
+            self.instances[container_id] = kuard
+        return kuard
+
+    def _changed(self, key: Key, container_id: str, path: str, fail_next: int) -> None:
+        for listener in self.probe_listeners:
+            listener(key, container_id, path, fail_next)
+
+    def _allocated(self, key: Key, container_id: str, allocated: int) -> None:
+        for listener in self.memory_listeners:
+            listener(key, container_id, allocated)
+
+
+def failing_from(schedule: Schedule, elapsed: float, fail_next: int) -> Schedule:
+    """A probe's schedule once kuard was told, `elapsed` seconds after it started, to fail the next `fail_next`
+    requests (all of them when negative): the probe's next ticks answer 500, then it answers as before."""
+    if fail_next == 0:
+        return schedule
+    ticks_before = max(0, math.ceil((elapsed - schedule.start) / schedule.period))
+    next_tick = schedule.start + ticks_before * schedule.period
+    until = FOREVER if fail_next < 0 else next_tick + (fail_next - 0.5) * schedule.period
+    kept = [answer for answer in schedule.answers if answer.since < elapsed]
+    after = [answer for answer in schedule.answers if answer.since > until]
+    resumed = [answer for answer in schedule.answers if answer.since <= until][-1:]
+    answers = [*kept, Answer(elapsed, False, "HTTP probe failed with statuscode: 500")]
+    if until != FOREVER:
+        answers += [dataclasses.replace(answer, since=until) for answer in resumed] + after
+    return dataclasses.replace(schedule, answers=tuple(answers))
+
+
+def build(store: Store, pod: Obj, container: Obj, process: Process) -> Kuard:
+    """A fresh kuard process for a container of a pod, with its environment and files from the store."""
+    image = str(container.get("image") or "")
+    tag = image.rpartition(":")[2] if ":" in image.rpartition("/")[2] else "latest"
+    files, dirs = container_files(store, pod, container)
+    env = container_env(store, pod, container)
+    return Kuard(pod["metadata"]["name"], tag, list(process.argv), env, files, dirs, base_memory=process.memory)
+
+
+# -- what a container sees: its environment and its files -------------------------------------------------
+
+
+def container_env(store: Store, pod: Obj, container: Obj) -> dict[str, str]:
+    """The environment the container runtime gives a container: env and envFrom resolved, HOSTNAME set."""
+    namespace = pod["metadata"].get("namespace") or "default"
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME": pod["metadata"]["name"]}
+    env.update(_kubernetes_service_env(store))
+    for source in container.get("envFrom") or []:
+        data = _source_data(store, namespace, source)
+        prefix = str(source.get("prefix") or "")
+        env.update({prefix + key: value for key, value in data.items()})
+    for item in container.get("env") or []:
+        if not isinstance(item, dict) or not item.get("name"):
+            continue
+        value = _env_value(store, pod, item)
+        if value is not None:
+            env[str(item["name"])] = value
+    return env
+
+
+def _kubernetes_service_env(store: Store) -> dict[str, str]:
+    service = store.get("/services", "default", "kubernetes")
+    ip = ((service or {}).get("spec") or {}).get("clusterIP")
+    if not ip:
+        return {}
+    return {
+        "KUBERNETES_SERVICE_HOST": ip,
+        "KUBERNETES_SERVICE_PORT": "443",
+        "KUBERNETES_SERVICE_PORT_HTTPS": "443",
+        "KUBERNETES_PORT": f"tcp://{ip}:443",
+        "KUBERNETES_PORT_443_TCP": f"tcp://{ip}:443",
+        "KUBERNETES_PORT_443_TCP_PROTO": "tcp",
+        "KUBERNETES_PORT_443_TCP_PORT": "443",
+        "KUBERNETES_PORT_443_TCP_ADDR": ip,
+    }
+
+
+def _source_data(store: Store, namespace: str, source: Obj) -> dict[str, str]:
+    if source.get("configMapRef"):
+        return _config_map(store, namespace, source["configMapRef"].get("name"))
+    if source.get("secretRef"):
+        return _secret(store, namespace, source["secretRef"].get("name"))
+    return {}
+
+
+def _env_value(store: Store, pod: Obj, item: Obj) -> str | None:
+    if "valueFrom" not in item:
+        return str(item.get("value") or "")
+    source = item.get("valueFrom") or {}
+    namespace = pod["metadata"].get("namespace") or "default"
+    if source.get("configMapKeyRef"):
+        ref = source["configMapKeyRef"]
+        return _config_map(store, namespace, ref.get("name")).get(str(ref.get("key")))
+    if source.get("secretKeyRef"):
+        ref = source["secretKeyRef"]
+        return _secret(store, namespace, ref.get("name")).get(str(ref.get("key")))
+    if source.get("fieldRef"):
+        return _field(pod, str(source["fieldRef"].get("fieldPath") or ""))
+    return None
+
+
+def _field(pod: Obj, path: str) -> str | None:
+    metadata, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
+    fields = {
+        "metadata.name": metadata.get("name"),
+        "metadata.namespace": metadata.get("namespace"),
+        "metadata.uid": metadata.get("uid"),
+        "spec.nodeName": spec.get("nodeName"),
+        "spec.serviceAccountName": spec.get("serviceAccountName"),
+        "status.podIP": status.get("podIP"),
+        "status.hostIP": status.get("hostIP"),
+    }
+    if path.startswith("metadata.labels['") or path.startswith("metadata.annotations['"):
+        section, _, key = path[len("metadata.") :].partition("['")
+        return (metadata.get(section) or {}).get(key.rstrip("']"))
+    value = fields.get(path)
+    return None if value is None else str(value)
+
+
+def _config_map(store: Store, namespace: str, name: Any) -> dict[str, str]:
+    config_map = store.get("/configmaps", namespace, str(name or "")) or {}
+    return {str(k): str(v) for k, v in (config_map.get("data") or {}).items()}
+
+
+def _secret(store: Store, namespace: str, name: Any) -> dict[str, str]:
+    secret = store.get("/secrets", namespace, str(name or "")) or {}
+    data = {str(k): base64.b64decode(str(v)).decode(errors="replace") for k, v in (secret.get("data") or {}).items()}
+    data.update({str(k): str(v) for k, v in (secret.get("stringData") or {}).items()})
+    return data
+
+
+def container_files(store: Store, pod: Obj, container: Obj) -> tuple[dict[str, bytes], set[str]]:
+    """The files of a container's volume mounts (ConfigMaps, Secrets, projected token), and its mount points."""
+    namespace = pod["metadata"].get("namespace") or "default"
+    volumes = {str(v.get("name")): v for v in (pod.get("spec") or {}).get("volumes") or [] if isinstance(v, dict)}
+    files: dict[str, bytes] = {}
+    dirs: set[str] = {"/"}
+    for mount in container.get("volumeMounts") or []:
+        volume = volumes.get(str(mount.get("name")))
+        target = posixpath.normpath("/" + str(mount.get("mountPath") or "/").lstrip("/"))
+        if volume is None:
+            continue
+        dirs.add(target)
+        content = _volume_files(store, namespace, pod, volume)
+        sub_path = str(mount.get("subPath") or "")
+        if sub_path:
+            if sub_path in content:
+                dirs.discard(target)
+                files[target] = content[sub_path]
+            continue
+        for relative, data in content.items():
+            files[posixpath.join(target, relative)] = data
+    return files, dirs
+
+
+def _volume_files(store: Store, namespace: str, pod: Obj, volume: Obj) -> dict[str, bytes]:
+    if volume.get("configMap"):
+        source = volume["configMap"]
+        return _projected(_config_map(store, namespace, source.get("name")), source.get("items"))
+    if volume.get("secret"):
+        source = volume["secret"]
+        return _projected(_secret(store, namespace, source.get("secretName")), source.get("items"))
+    if volume.get("projected"):
+        return _projected_volume(store, namespace, pod, volume["projected"])
+    return {}
+
+
+def _projected(data: dict[str, str], items: Any) -> dict[str, bytes]:
+    if not items:
+        return {key: value.encode() for key, value in data.items()}
+    return {str(i.get("path") or i.get("key")): data[str(i.get("key"))].encode() for i in items if i.get("key") in data}
+
+
+def _projected_volume(store: Store, namespace: str, pod: Obj, projected: Obj) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for source in projected.get("sources") or []:
+        if source.get("serviceAccountToken"):
+            path = str(source["serviceAccountToken"].get("path") or "token")
+            files[path] = f"<token of serviceaccount {pod['spec'].get('serviceAccountName', 'default')}>".encode()
+        elif source.get("configMap"):
+            ref = source["configMap"]
+            files.update(_projected(_config_map(store, namespace, ref.get("name")), ref.get("items")))
+        elif source.get("secret"):
+            ref = source["secret"]
+            files.update(_projected(_secret(store, namespace, ref.get("name")), ref.get("items")))
+        elif source.get("downwardAPI"):
+            for item in source["downwardAPI"].get("items") or []:
+                value = _field(pod, str((item.get("fieldRef") or {}).get("fieldPath") or ""))
+                if value is not None:
+                    files[str(item.get("path"))] = value.encode()
+    return files
