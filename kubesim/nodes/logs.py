@@ -38,7 +38,7 @@ from kubesim.nodes.images import (
     InvalidImageName,
     resolve,
 )
-from kubesim.nodes.processes import KEY_SECONDS, Process, _flags
+from kubesim.nodes.processes import KEY_SECONDS, Process, command_flags
 
 KUARD_VERSION = "v0.10.0"
 GO_LOG_TIME = "%Y/%m/%d %H:%M:%S"
@@ -93,7 +93,7 @@ def _shell(process: Process) -> Iterator[tuple[float, str]]:
 
 
 def _kuard(process: Process, image: str, moment: Callable[[float], float]) -> Iterator[tuple[float, str]]:
-    flags = _flags(process.argv[1:])
+    flags = command_flags(process.argv[1:])
     tag = image.rpartition(":")[2] if ":" in image.rpartition("/")[2] else "latest"
     colour = tag if tag in ("blue", "green", "purple") else "blue"
     keygen = flags.get("keygen-enable") == "true"

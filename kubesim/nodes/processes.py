@@ -287,8 +287,8 @@ def _shell(argv: tuple[str, ...], words: tuple[str, ...], image: Image, stdin: b
     )
 
 
-def _flags(words: Iterable[str]) -> dict[str, str]:
-    """--name=value, --name value and bare --name (as "true")."""
+def command_flags(words: Iterable[str]) -> dict[str, str]:
+    """A command line's flags: --name=value, --name value and bare --name (as "true")."""
     flags: dict[str, str] = {}
     items = list(words)
     for index, word in enumerate(items):
@@ -310,7 +310,7 @@ def _number(text: str | None, default: float = 0.0) -> float:
 
 
 def _kuard(argv: tuple[str, ...], image: Image) -> Process:
-    flags = _flags(argv[1:])
+    flags = command_flags(argv[1:])
     exits_after, exit_code = FOREVER, 0
     if flags.get("keygen-enable") == "true":
         keys = _number(flags.get("keygen-num-to-gen"))
@@ -340,7 +340,7 @@ def _with_kuard_env(process: Process, env: dict[Any, Any]) -> Process:
 
 
 def _stress(argv: tuple[str, ...], words: tuple[str, ...], image: Image) -> Process:
-    flags = _flags(words[1:])
+    flags = command_flags(words[1:])
     workers = int(_number(flags.get("vm"), 0))
     size = _stress_bytes(flags.get("vm-bytes", "256M"))
     timeout = _number(flags.get("timeout"), 0.0) if "timeout" in flags else 0.0
@@ -361,7 +361,7 @@ def _agnhost(argv: tuple[str, ...], words: tuple[str, ...], image: Image) -> Pro
     if command and _base(command[0]) in ("agnhost", "server"):
         command = command[1:]
     subcommand = command[0] if command else ("liveness" if image.cmd == ("/server",) else "")
-    flags = _flags(words)
+    flags = command_flags(words)
     if subcommand == "liveness":
         return Process(AGNHOST, argv, memory=image.memory, ports=frozenset((8080,)),
                        http_paths={8080: ("/healthz",)}, healthy_for=AGNHOST_HEALTHY_SECONDS)  # fmt: skip

@@ -37,7 +37,7 @@ from kubesim.nodes.images import (
     InvalidImageName,
     resolve,
 )
-from kubesim.nodes.processes import FOREVER, KEY_SECONDS, Process
+from kubesim.nodes.processes import FOREVER, KEY_SECONDS, Process, command_flags
 
 LOAD_ANNOTATION = "kubesim.io/load"  # requests a second, spread over the Service's ready pods
 LOAD_STARTED_ANNOTATION = "kubesim.io/load-started"  # RFC 3339: when the load began
@@ -88,7 +88,7 @@ def _process(container_json: str) -> Process:
 
 def _busy_cores(process: Process, running_for: float) -> float:
     """Cores kept busy by work the program does by itself: kuard's keygen, stress's workers."""
-    flags = _flags(process.argv[1:])
+    flags = command_flags(process.argv[1:])
     if process.program == KUARD and flags.get("keygen-enable") == "true":
         keys = _number(flags.get("keygen-num-to-gen"))
         generating_for = keys * KEY_SECONDS if keys > 0 else FOREVER
@@ -99,21 +99,6 @@ def _busy_cores(process: Process, running_for: float) -> float:
     if process.program == STRESS:
         return _number(flags.get("cpu")) + _number(flags.get("vm"))
     return 0.0
-
-
-def _flags(words: Iterable[str]) -> dict[str, str]:
-    """--name=value, --name value and a bare --name (as "true")."""
-    flags: dict[str, str] = {}
-    items = list(words)
-    for index, word in enumerate(items):
-        if not word.startswith("-"):
-            continue
-        name, equals, value = word.lstrip("-").partition("=")
-        if not equals:
-            following = items[index + 1] if index + 1 < len(items) else ""
-            value = following if following and not following.startswith("-") else "true"
-        flags[name] = value
-    return flags
 
 
 def _number(text: str | None) -> float:
