@@ -168,6 +168,7 @@ class Kubelet(Controller):
         self.node_of: dict[tuple[str, str], str] = {}
         self.addresses: defaultdict[str, dict[str, str]] = defaultdict(dict)  # node -> pod IP -> pod uid
         self.released: defaultdict[str, set[str]] = defaultdict(set)  # node -> IPs of finished pods, reused last
+        self.last_address: dict[str, str] = {}  # node -> the pod address it gave last
         self.powered: dict[str, bool] = {}
         self.booted: dict[str, float] = {}  # node -> when its power last came back
         self.unlisted: set[str] = set()  # nodes that pulled an image their status does not list yet
@@ -175,6 +176,7 @@ class Kubelet(Controller):
         self.recorders: dict[str, EventRecorder] = {}
         self.api.kuards.probe_listeners.append(self._kuard_probe_changed)
         self.api.kuards.memory_listeners.append(self._kuard_allocated)
+        self.api.network.work_queues.listeners.append(self._kuard_worker_finishes)
 
     # -- following the cluster ---------------------------------------------------------------------------------
 
@@ -318,16 +320,22 @@ class Kubelet(Controller):
         return containers
 
     def _allocate_ip(self, node: Obj, uid: str) -> str:
-        """The lowest address of the node's podCIDR no pod holds; .1 is the node's end of the pod network."""
+        """The next free address of the node's podCIDR after the last one given, as the host-local IPAM plugin
+        does (so a replacement pod does not get the address of the pod it replaces); .1 is the node's end of
+        the pod network. After a restart the search goes on from the highest address in use."""
         name = node["metadata"]["name"]
         taken, released = self.addresses[name], self.released[name]
         cidr = (node.get("spec") or {}).get("podCIDR") or "10.244.0.0/24"
-        hosts = (str(host) for host in itertools.islice(ipaddress.ip_network(cidr, strict=False).hosts(), 1, None))
-        address = next((host for host in hosts if host not in taken), None) or min(released, default=None)
+        hosts = [str(host) for host in itertools.islice(ipaddress.ip_network(cidr, strict=False).hosts(), 1, None)]
+        last = self.last_address.get(name) or max(taken, key=ipaddress.ip_address, default=None)
+        start = hosts.index(last) + 1 if last in hosts else 0
+        ring = hosts[start:] + hosts[:start]
+        address = next((host for host in ring if host not in taken), None) or min(released, default=None)
         if address is None:
             raise RuntimeError(f"node {name} has no free pod address in {cidr}")
         released.discard(address)
         taken[address] = uid
+        self.last_address[name] = address
         return address
 
     def _rebuilt(self, pod: Obj, node: Obj, now: float) -> PodRun:
@@ -496,6 +504,7 @@ class Kubelet(Controller):
         container.state, container.finished_at = TERMINATED, moment
         container.exit_code, container.reason, container.message = code, reason, ""
         container.restart_at, container.backoff_shown = None, False
+        self.api.network.work_queues.stop(container.container_id, moment)
 
     def _report_probe_failures(self, pod: Obj, run: PodRun, container: ContainerRun, now: float) -> None:
         """Unhealthy events for the failed probes since the last report (and a wake-up for the next one)."""
@@ -716,7 +725,8 @@ class Kubelet(Controller):
         ready until a probe says otherwise."""
         was = resumed or {}
         image = container.image.image if container.image is not None else ALREADY_RUNNING
-        process = Process.of(container.spec, image)
+        tools = self.api.network.tools_for(pod["metadata"].get("namespace") or "")
+        process = Process.of(container.spec, image, tools)
         container.process = process
         named_ports = {
             str(port.get("name")): int(port.get("containerPort") or 0)
@@ -756,6 +766,7 @@ class Kubelet(Controller):
         if limit and process.memory > limit and fate[0] > OOM_AFTER:
             fate = (OOM_AFTER, "oom")
         container.schedules, container.started_after, container.fate = schedules, started_after, fate
+        self.api.network.start_worker(pod, container.container_id, process, container.started_at)
         container.reported = {}
 
     def _running_container(self, key: Key, container_id: str) -> ContainerRun | None:
@@ -773,6 +784,16 @@ class Kubelet(Controller):
         elapsed = self._elapsed(container.started_at, time.time())
         if limit and container.process.memory + allocated > limit and elapsed < container.fate[0]:
             container.fate = (elapsed, "oom")
+            self.requeue(key)
+
+    def _kuard_worker_finishes(self, key: Key, container_id: str, moment: float) -> None:
+        """A kuard MemQ keygen worker will find its queue empty at `moment` (real time): it exits then."""
+        container = self._running_container(key, container_id)
+        if container is None:
+            return
+        elapsed = self._elapsed(container.started_at, moment)
+        if container.fate[1] == "exit" or elapsed < container.fate[0]:
+            container.fate = (elapsed, "exit")
             self.requeue(key)
 
     def _kuard_probe_changed(self, key: Key, container_id: str, path: str, fail_next: int) -> None:

@@ -222,6 +222,16 @@ def test_pod_ips_are_unique_on_a_node(lab: Cluster) -> None:
     assert len(set(ips())) == len(ips())
 
 
+def test_a_replacement_pod_gets_the_next_address_not_the_one_just_freed(lab: Cluster) -> None:
+    pinned = f'--overrides={{"spec":{{"nodeName":"{NODE}"}}}}'
+    lab.kubectl("run", "first-address", "-n", NAMESPACE, f"--image={KUARD}", pinned)
+    first = eventually(lambda: pod(lab, "first-address")["status"].get("podIP"))
+    lab.kubectl("delete", "pod", "first-address", "-n", NAMESPACE, "--grace-period=0", "--force")
+    lab.kubectl("run", "next-address", "-n", NAMESPACE, f"--image={KUARD}", pinned)
+    following = eventually(lambda: pod(lab, "next-address")["status"].get("podIP"))
+    assert first and following and following != first  # host-local IPAM moves on, as on kind
+
+
 def test_an_image_pulled_on_a_node_is_present_for_the_next_pod(lab: Cluster) -> None:
     eventually(lambda: row(lab, "kuard")[2] == "Running")
     lab.kubectl("run", "again", "-n", NAMESPACE, f"--image={KUARD}", f'--overrides={{"spec":{{"nodeName":"{NODE}"}}}}')
