@@ -58,6 +58,7 @@ from kubesim.api.resources import Resource, ResourceRegistry
 from kubesim.api.selectors import SelectorError, label_selector_from_object, parse_field_selector, parse_label_selector
 from kubesim.clock import Clock
 from kubesim.nodes.kuard import Kuards
+from kubesim.nodes.network import Network
 from kubesim.server.auth import Authenticator, UserInfo, impersonate, self_subject_review
 from kubesim.server.http import Request, Response, StreamingResponse
 from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store, watch_line
@@ -106,7 +107,8 @@ class Api:
         self.authorizer = Authorizer(store)
         self.clock = clock or Clock()
         self.kuards = Kuards()  # the kuard processes' state, shared by the proxy and the kubelets
-        self.proxy = Proxy(store, self.kuards)
+        self.network = Network(store, self.kuards, self.clock)  # cluster DNS, kube-proxy, HTTP to the pods' processes
+        self.proxy = Proxy(store, self.network)
         self.metrics = ResourceMetrics(store, self.clock, self.kuards)
         for crd in store.list(crds.CRD_KEY):
             self._serve_crd(crd)

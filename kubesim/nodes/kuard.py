@@ -7,7 +7,9 @@ or 500 while "fail the next N" is set through `PUT /healthy/api` (`/ready/api`) 
 command line and the environment (`/env` the page of it), `/mem/api` the memory in use, `POST
 /mem/api/alloc?size=BYTES` allocates and `POST /mem/api/clear` frees; `/fs/PATH` serves the container's
 files as Go's http.FileServer does (a directory lists its entries): ConfigMap and Secret volumes, the
-service-account token, emptyDir mount points. Anything else is Go's "404 page not found".
+service-account token, emptyDir mount points. `POST /dns/api` with {"type", "name"} queries the cluster DNS
+(network.py) and `/memq/server/...` is the MemQ work queue (memq.py). Anything else is Go's "404 page not
+found".
 
 A restarted container has a new ID, so it starts afresh, as a new kuard process does. The kubelet's probes
 do not count down this model's "fail the next N": when it is set, the kubelet plans its own next N ticks on
@@ -38,6 +40,7 @@ MAX_HISTORY = 20  # kuard keeps the last 20 probe requests
 MAX_INSTANCES = 20_000  # models of containers long gone are dropped first
 PROBE_PATHS = ("/healthy", "/ready")
 TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+DNS_TYPES = frozenset(("A", "AAAA", "ANY", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT"))
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class Kuard:
     probes: dict[str, ProbeControl] = field(default_factory=dict)
     on_probe_change: Callable[[str, int], None] | None = None
     on_alloc: Callable[[int], None] | None = None
+    dns: Callable[[str, str], str] | None = None  # (name, type) -> the DNS message as text (network.py)
+    memq: Callable[[str, str, bytes], HttpAnswer | None] | None = None  # its MemQ broker's API (memq.py)
 
     def __post_init__(self) -> None:
         self.probes = {path: ProbeControl(path) for path in PROBE_PATHS}
@@ -109,6 +114,10 @@ class Kuard:
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes) -> HttpAnswer:
         """Answer one HTTP request as kuard would."""
         path = "/" + path.lstrip("/")
+        if path.startswith("/memq/server/") and self.memq is not None:
+            answer = self.memq(method, path, body)
+            if answer is not None:
+                return answer
         if path.startswith("/fs/") or path == "/fs":
             return self._fs(method, path[len("/fs") :] or "/")
         for probe_path, probe in self.probes.items():
@@ -130,6 +139,8 @@ class Kuard:
         if route == ("POST", "/mem/api/clear"):
             self.allocated = 0
             return HttpAnswer(200, b"")
+        if route == ("POST", "/dns/api") and self.dns is not None:
+            return _dns_query(self.dns, body)
         return NOT_FOUND
 
     @property
@@ -202,6 +213,18 @@ def _first_part(rest: str) -> str:
     return head + slash
 
 
+def _dns_query(dns: Callable[[str, str], str], body: bytes) -> HttpAnswer:
+    """kuard's DNS query: {"type": "A", "name": NAME} answered with {"result": the message as dig prints it}."""
+    try:
+        question = json.loads(body or b"null")
+        qtype, name = str(question.get("type") or "").upper(), str(question.get("name") or "")
+    except (ValueError, AttributeError) as error:
+        return HttpAnswer(400, f"{error}\n".encode())
+    if qtype not in DNS_TYPES:
+        return HttpAnswer(400, f"Unknown DNS type: {question.get('type')}\n".encode())
+    return _json({"result": dns(name or ".", qtype)})
+
+
 def _json(value: Any) -> HttpAnswer:
     return HttpAnswer(200, json.dumps(value, indent=2).encode(), "application/json")
 
@@ -215,6 +238,10 @@ class Kuards:
         self.probe_listeners: list[Callable[[Key, str, str, int], None]] = []
         # told (pod key, container ID, bytes allocated through /mem) after each allocation
         self.memory_listeners: list[Callable[[Key, str, int], None]] = []
+        # the cluster DNS as kuard's /dns queries it: (namespace, name, type) -> the answer as text (network.py)
+        self.dns: Callable[[str, str, str], str] | None = None
+        # the MemQ brokers: (container ID, method, path, body) -> the answer, None for no such route (memq.py)
+        self.memq: Callable[[str, str, str, bytes], HttpAnswer | None] | None = None
 
     def of(self, store: Store, pod: Obj, container: Obj, container_id: str, process: Process) -> Kuard:
         kuard = self.instances.get(container_id)
@@ -223,10 +250,20 @@ class Kuards:
             key = ("/pods", pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
             kuard.on_probe_change = lambda path, fail_next: self._changed(key, container_id, path, fail_next)
             kuard.on_alloc = lambda allocated: self._allocated(key, container_id, allocated)
+            kuard.dns = self._dns_from(key[1])
+            kuard.memq = self._memq_of(container_id)
             if len(self.instances) >= MAX_INSTANCES:
                 del self.instances[next(iter(self.instances))]
             self.instances[container_id] = kuard
         return kuard
+
+    def _dns_from(self, namespace: str) -> Callable[[str, str], str] | None:
+        dns = self.dns
+        return None if dns is None else lambda name, qtype: dns(namespace, name, qtype)
+
+    def _memq_of(self, container_id: str) -> Callable[[str, str, bytes], HttpAnswer | None] | None:
+        memq = self.memq
+        return None if memq is None else lambda method, path, body: memq(container_id, method, path, body)
 
     def _changed(self, key: Key, container_id: str, path: str, fail_next: int) -> None:
         for listener in self.probe_listeners:

@@ -21,9 +21,11 @@ The programs:
 - shells (busybox, alpine, ubuntu, debian, ...; `sh -c "..."`, or a bare command such as `sleep 3600`): a small
   interpreter of `sleep N`, `exit N`, `true`, `false`, `:`, `echo ...` (with `> file`), `touch`, `rm`,
   `cat`/`test -e`/`[ -f ... ]` of files, `;`, `&&`, `||`, newlines, `for x in ...; do ...; done` and
-  `while true; do ...; done` (any `while`/`until` loop runs forever unless its body exits). Other commands
-  succeed at once. A shell as PID 1 ignores SIGTERM unless it sets `trap ... TERM`. A shell without a
-  script exits 0 at once, unless the container keeps stdin open (`kubectl run -it`).
+  `while true; do ...; done` (any `while`/`until` loop runs forever unless its body exits). `nslookup`,
+  `wget` and `curl` go through the cluster network (network.py) when the caller passes it (`tools`): they
+  print what those programs print and end with their exit codes. Other commands succeed at once. A shell
+  as PID 1 ignores SIGTERM unless it sets `trap ... TERM`. A shell without a script exits 0 at once,
+  unless the container keeps stdin open (`kubectl run -it`).
 - servers (nginx, redis, mongo, mysql, postgres, memcached, httpd, ghost, fluentd, parse-server, ...): run
   until stopped on their usual ports (HTTP ones answer 200 on `/`, 404 elsewhere) and exit 0 on SIGTERM.
 - registry.k8s.io/pause: waits until stopped. polinux/stress: `--vm N --vm-bytes B` uses N×B more memory
@@ -46,7 +48,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +62,9 @@ OOM_AFTER = 1.0  # seconds from start until a process over its memory limit is k
 AGNHOST_HEALTHY_SECONDS = 10.0
 SIGKILL_EXIT, GO_SIGTERM_EXIT = 137, 2
 _KUARD_PAGES = ("/", "/healthy", "/ready", "/env", "/mem", "/fs", "/keygen", "/memq", "/dns", "/request")
+NETWORK_TOOLS = frozenset(("nslookup", "wget", "curl"))
+# the network as a pod's programs reach it: (tool, args) -> (exit status, lines printed); see network.py
+Tools = Callable[[str, list[str]], tuple[int, list[str]]]
 _HTTP_SERVERS = {80: ("/",), 2368: ("/",), 5000: ("/", "/v2/"), 1337: ("/parse/health",)}
 
 
@@ -102,11 +107,12 @@ class Process:
     ready_after: float = 0.0  # /ready (kuard) answers 503 until then
 
     @staticmethod
-    def of(container: dict[str, Any], image: Image) -> Process:
-        """The process a container spec starts from an image."""
+    def of(container: dict[str, Any], image: Image, tools: Tools | None = None) -> Process:
+        """The process a container spec starts from an image; `tools` lets its shell reach the cluster network
+        (without it, network commands succeed silently)."""
         argv = _argv(container, image)
         env = {item.get("name"): item.get("value") for item in container.get("env") or [] if isinstance(item, dict)}
-        process = _program(argv, image, bool(container.get("stdin")))
+        process = _program(argv, image, bool(container.get("stdin")), tools)
         memory = process.memory
         if env.get("KUBESIM_MEMORY"):
             memory = int(amount(env["KUBESIM_MEMORY"]))
@@ -230,7 +236,7 @@ def _base(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 
 
-def _program(argv: tuple[str, ...], image: Image, stdin: bool) -> Process:
+def _program(argv: tuple[str, ...], image: Image, stdin: bool, tools: Tools | None) -> Process:
     words = argv
     # Entrypoint wrappers (docker-entrypoint.sh, tini --) exec what follows them.
     while words and (_base(words[0]).endswith("entrypoint.sh") or _base(words[0]) in ("tini", "--", "exec")):
@@ -239,7 +245,7 @@ def _program(argv: tuple[str, ...], image: Image, stdin: bool) -> Process:
     if image.program == SYSTEM:
         return Process(SYSTEM, argv, memory=image.memory, ports=frozenset(image.ports))
     if first in SHELLS or (first and image.program in (SHELL, SERVER, KUARD) and _is_shell_command(first, image)):
-        return _shell(argv, words, image, stdin)
+        return _shell(argv, words, image, stdin, tools)
     if image.program == KUARD:
         return _kuard(argv, image)
     if image.program == STRESS and first == "stress":
@@ -257,7 +263,7 @@ def _program(argv: tuple[str, ...], image: Image, stdin: bool) -> Process:
             http_paths={port: _HTTP_SERVERS[port] for port in image.ports if port in _HTTP_SERVERS},
         )
     if image.program == SHELL:
-        return _shell(argv, words, image, stdin)
+        return _shell(argv, words, image, stdin, tools)
     return Process(image.program, argv, exits_after=0.0, memory=image.memory)  # a tool that does its job and ends
 
 
@@ -269,12 +275,12 @@ def _is_shell_command(first: str, image: Image) -> bool:
     return first in _UTILITIES and first not in _server_programs(image)
 
 
-def _shell(argv: tuple[str, ...], words: tuple[str, ...], image: Image, stdin: bool) -> Process:
+def _shell(argv: tuple[str, ...], words: tuple[str, ...], image: Image, stdin: bool, tools: Tools | None) -> Process:
     script_text = _script_of(words)
     if script_text is None:  # an interactive shell: it reads stdin until it closes
         duration = FOREVER if stdin else 0.0
         return Process(SHELL, argv, exits_after=duration, honours_sigterm=False, memory=image.memory)
-    script = interpret(script_text)
+    script = interpret(script_text, tools)
     return Process(
         SHELL,
         argv,
@@ -403,6 +409,7 @@ class _Run:
     traps_term: bool = False
     present: set[str] = field(default_factory=set)
     loop: tuple[float, int] = (0.0, 0)
+    tools: Tools | None = None
 
     def file(self, path: str, exists: bool) -> None:
         self.files.append((self.clock, path, exists))
@@ -412,9 +419,9 @@ class _Run:
             self.present.discard(path)
 
 
-def interpret(script: str) -> Script:
+def interpret(script: str, tools: Tools | None = None) -> Script:
     """Run a script in simulated time: how long it lasts, its exit code, the files it touches, its output."""
-    run = _Run()
+    run = _Run(tools=tools)
     try:
         _execute(_tokens(script), run)
     except _Forever:
@@ -549,6 +556,10 @@ def _command(words: list[str], run: _Run) -> None:
         negate = "!" in args
         found = all(path in run.present for path in paths if path != "!")
         run.status = 0 if found != negate else 1
+    elif name in NETWORK_TOOLS and run.tools is not None:
+        run.status, lines = run.tools(name, args)
+        if target is None:
+            run.output += [(run.clock, line) for line in lines]
     elif name == "trap" and any(signal in args for signal in ("TERM", "SIGTERM", "15")):
         run.traps_term = True
     if target is not None:
