@@ -39,6 +39,22 @@ class LoopbackClient:
     async def patch_merge(self, path: str, patch: dict[str, Any]) -> dict[str, Any]:
         return await self._send("PATCH", path, patch, "application/merge-patch+json")
 
+    async def patch_status(self, resource_key: str, obj: dict[str, Any], status: dict[str, Any]) -> None:
+        """Merge status into obj's status subresource, unless every field already has that value; an object
+        deleted meanwhile is no error (its controller will hear of the deletion)."""
+        current = obj.get("status") or {}
+        if all(current.get(name) == value for name, value in status.items()):
+            return
+        metadata = obj["metadata"]
+        path = object_path(self.api, resource_key, metadata.get("namespace", ""), metadata["name"])
+        if path is None:
+            return
+        try:
+            await self.patch_merge(path + "/status", {"status": status})
+        except ApiRequestFailed as error:
+            if error.status != 404:
+                raise
+
     async def delete(
         self, path: str, propagation: str = "Background", grace_period_seconds: int | None = None
     ) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from typing import Any
 
 from kubesim.api.selectors import LabelSelector, label_selector_from_object
 from kubesim.api.template_generation import generation_of
-from kubesim.controllers.client import ApiRequestFailed, object_path
+from kubesim.controllers.client import ApiRequestFailed
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.objects import (
     OwnerIndex,
@@ -473,18 +473,7 @@ class DaemonSetController(Controller):
             "numberUnavailable": (desired - available) or None,
             "collisionCount": collisions or None,
         }
-        known = daemon_set.get("status") or {}
-        if all(known.get(field) == value for field, value in status.items()):
-            return
-        metadata = daemon_set["metadata"]
-        path = object_path(self.api, DAEMON_SETS, metadata["namespace"], metadata["name"])
-        if path is None:
-            return
-        try:
-            await self.client.patch_merge(path + "/status", {"status": status})
-        except ApiRequestFailed as error:
-            if error.status != 404:
-                raise
+        await self.client.patch_status(DAEMON_SETS, daemon_set, status)
 
     async def _patch_pod(self, pod: Obj, patch: Obj) -> Obj | None:
         try:

@@ -306,17 +306,7 @@ class HorizontalPodAutoscalerController(Controller):
             status = _v1_status(status)
         else:
             status = {**status, "observedGeneration": autoscaler["metadata"].get("generation", 1)}
-        current = autoscaler.get("status") or {}
-        if all(current.get(name) == value for name, value in status.items()):
-            return
-        metadata = autoscaler["metadata"]
-        path = object_path(self.api, AUTOSCALERS, metadata["namespace"], metadata["name"])
-        if path is not None:
-            try:
-                await self.client.patch_merge(path + "/status", {"status": status})
-            except ApiRequestFailed as error:
-                if error.status != 404:
-                    raise
+        await self.client.patch_status(AUTOSCALERS, autoscaler, status)
 
     def _now(self) -> float:
         return self.clock.simulated_now().timestamp()

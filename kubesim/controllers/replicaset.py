@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kubesim.api.selectors import label_selector_from_object
-from kubesim.controllers.client import ApiRequestFailed, object_path
+from kubesim.controllers.client import ApiRequestFailed
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.objects import (
     OwnerIndex,
@@ -178,16 +178,7 @@ class ReplicaSetController(Controller):
             "terminatingReplicas": terminating,
             "observedGeneration": replicaset["metadata"].get("generation", 1),
         }
-        current = replicaset.get("status") or {}
-        if any(current.get(name) != value for name, value in status.items()):
-            metadata = replicaset["metadata"]
-            path = object_path(self.api, REPLICASETS, metadata["namespace"], metadata["name"])
-            if path is not None:
-                try:
-                    await self.client.patch_merge(path + "/status", {"status": status})
-                except ApiRequestFailed as error:
-                    if error.status != 404:
-                        raise
+        await self.client.patch_status(REPLICASETS, replicaset, status)
 
 
 def _has_labels(pod: dict[str, Any], labels: dict[str, str]) -> bool:
