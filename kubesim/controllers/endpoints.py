@@ -34,7 +34,6 @@ from kubesim.controllers.service_pods import (
     Obj,
     PodCache,
     ServiceIndex,
-    SyncPacer,
     TriggerTimeTracker,
     find_port,
     hostname_for,
@@ -64,7 +63,6 @@ class EndpointsController(Controller):
         self.index = ServiceIndex()
         self.trigger_times = TriggerTimeTracker()
         self.offers: PodCache[list[Offer]] = PodCache()
-        self.pacer = SyncPacer(context.clock)
 
     def observe(self, event: Event) -> Iterable[Key]:
         if event.resource == ENDPOINTS:
@@ -81,21 +79,14 @@ class EndpointsController(Controller):
         service = self.api.store.get(SERVICES, namespace, name)
         current = self.api.store.get(ENDPOINTS, namespace, name)
         if service is None:
-            for memory in (self.trigger_times, self.offers, self.pacer):
+            for memory in (self.trigger_times, self.offers):
                 memory.forget(place)
             if current is not None and (current["metadata"].get("labels") or {}).get(MANAGED_BY_LABEL):
                 await self._delete(current)
             return None
         if (service.get("spec") or {}).get("type") == "ExternalName" or selector_of(service) is None:
             return None
-        wait = self.pacer.wait(place)
-        if wait is not None:
-            return wait
-        self.pacer.start(place)
-        try:
-            await self._sync(service, current)
-        finally:
-            self.pacer.done(place)
+        await self._sync(service, current)
         return None
 
     async def _sync(self, service: Obj, current: Obj | None) -> None:

@@ -37,7 +37,6 @@ from kubesim.controllers.service_pods import (
     Place,
     PodCache,
     ServiceIndex,
-    SyncPacer,
     TriggerTimeTracker,
     find_port,
     hostname_for,
@@ -80,7 +79,6 @@ class EndpointSliceController(Controller):
         self.index = ServiceIndex()
         self.trigger_times = TriggerTimeTracker()
         self.made: PodCache[tuple[PortSet, EndpointKey, Obj] | None] = PodCache()
-        self.pacer = SyncPacer(context.clock)
         self.slices_of: defaultdict[Place, set[str]] = defaultdict(set)  # a Service's slices, by name
         self.written: dict[Place, str] = {}  # (namespace, slice) -> the resourceVersion of our last write
 
@@ -111,20 +109,13 @@ class EndpointSliceController(Controller):
         place = (namespace, name)
         service = self.api.store.get(SERVICES, namespace, name)
         if service is None:
-            for memory in (self.trigger_times, self.made, self.pacer):  # the garbage collector deletes its slices
+            for memory in (self.trigger_times, self.made):  # the garbage collector deletes its slices
                 memory.forget(place)
             return None
         spec = service.get("spec") or {}
         if spec.get("type") == "ExternalName" or selector_of(service) is None or is_terminating(service):
             return None
-        wait = self.pacer.wait(place)
-        if wait is not None:
-            return wait
-        self.pacer.start(place)
-        try:
-            missing_nodes = await self._sync(service)
-        finally:
-            self.pacer.done(place)
+        missing_nodes = await self._sync(service)
         if missing_nodes:
             message = "; ".join(
                 f"skipping Pod {pod} for Service {namespace}/{name}: Node {node} Not Found"

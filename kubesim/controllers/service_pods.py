@@ -11,19 +11,18 @@ The pod facts follow k8s.io/endpointslice/util: a pod is an endpoint once it has
 the pod's own container ports (and restartable init containers), so pods may differ in the number it names.
 
 At scale a Service of thousands of pods would be synced again after each of their changes while they start:
-`PodCache` keeps what each pod gave until the pod or the Service changes, and `SyncPacer` spaces a Service's
-syncs by twenty times what the last one cost (a batch period, as kube-controller-manager's
---endpoint-updates-batch-period sets one), so that each sync takes in every change since the one before.
+`PodCache` keeps what each pod gave until the pod or the Service changes, and the controllers' work queue spaces
+a costly Service's syncs by a multiple of what the last one cost (controllers/runtime.py; a batch period, as
+kube-controller-manager's --endpoint-updates-batch-period sets one), so that each sync takes in every change since.
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from kubesim.clock import Clock, parse_time
+from kubesim.clock import parse_time
 from kubesim.controllers.objects import is_pod_ready, is_terminating
 from kubesim.store.store import DELETED, Event, Store
 
@@ -32,8 +31,6 @@ ENDPOINTS, ENDPOINT_SLICES = "/endpoints", "discovery.k8s.io/endpointslices"
 LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 HEADLESS_LABEL = "service.kubernetes.io/headless"
 
-BUSY_FACTOR = 20.0  # a Service's syncs take at most a twentieth of the time: a big one is synced in batches
-LONGEST_PAUSE = 3.0  # real seconds: a sync that yields to others is timed with their work, so it is capped
 
 Obj = dict[str, Any]
 Place = tuple[str, str]  # (namespace, name)
@@ -256,32 +253,3 @@ class PodCache(Generic[Made]):
 
     def forget(self, place: Place) -> None:
         self._made.pop(place, None)
-
-
-class SyncPacer:
-    """Spaces the syncs of a Service by a multiple of what the last one cost, as a batch period would.
-
-    A Service of a few pods is synced at once; one of thousands, whose pods change all the time while they start,
-    is synced every so often with every change since, instead of after each one, and leaves the event loop to
-    the rest of the cluster in between."""
-
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self._next: dict[Place, float] = {}
-        self._started: dict[Place, float] = {}
-
-    def wait(self, place: Place) -> float | None:
-        """Simulated seconds before the Service may be synced again, or None if it may be now."""
-        left = self._next.get(place, 0.0) - time.monotonic()
-        return left * self.clock.speed if left > 0 else None
-
-    def start(self, place: Place) -> None:
-        self._started[place] = time.monotonic()
-
-    def done(self, place: Place) -> None:
-        now = time.monotonic()
-        self._next[place] = now + min((now - self._started.pop(place, now)) * BUSY_FACTOR, LONGEST_PAUSE)
-
-    def forget(self, place: Place) -> None:
-        self._next.pop(place, None)
-        self._started.pop(place, None)
