@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from kubesim.node_power import ApiFailure, ClusterClient, Unreachable
+from kubesim.cluster_client import ApiFailure, ClusterClient, Unreachable
 from kubesim.nodes.usage import LOAD_ANNOTATION, LOAD_DURATION_ANNOTATION, LOAD_STARTED_ANNOTATION
 
 _UNITS = {"s": 1, "m": 60, "h": 3600}
