@@ -152,7 +152,7 @@ class HorizontalPodAutoscalerController(Controller):
         if desired != current:
             await self._rescale(autoscaler, target, target_resource or "", desired, reason)
             self.history[key].scale_events.append((self._now(), desired - current))
-            status["lastScaleTime"] = _now_timestamp()
+            status["lastScaleTime"] = meta.now()
             conditions = with_condition(
                 conditions, "AbleToScale", "True", "SucceededRescale",
                 f"the HPA controller was able to update the target scale to {desired}",
@@ -464,7 +464,3 @@ def _format_quantity(resource: str, value: float) -> str:
     if resource == "cpu":
         return f"{round(value * 1000)}m"
     return str(round(value))
-
-
-def _now_timestamp() -> str:
-    return meta.now()

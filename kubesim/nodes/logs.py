@@ -38,7 +38,7 @@ from kubesim.nodes.images import (
     InvalidImageName,
     resolve,
 )
-from kubesim.nodes.processes import KEY_SECONDS, Process, command_flags
+from kubesim.nodes.processes import KEY_SECONDS, Process, command_flags, number
 
 KUARD_VERSION = "v0.10.0"
 GO_LOG_TIME = "%Y/%m/%d %H:%M:%S"
@@ -97,19 +97,19 @@ def _kuard(process: Process, image: str, moment: Callable[[float], float]) -> It
     tag = image.rpartition(":")[2] if ":" in image.rpartition("/")[2] else "latest"
     colour = tag if tag in ("blue", "green", "purple") else "blue"
     keygen = flags.get("keygen-enable") == "true"
-    keys = int(_number(flags.get("keygen-num-to-gen")))
+    keys = int(number(flags.get("keygen-num-to-gen")))
     config = {
         "address": ":8080",
         "debug": False,
         "debug-sitedata-dir": "./sitedata",
         "keygen": {
             "enable": keygen,
-            "exit-code": int(_number(flags.get("keygen-exit-code"))),
+            "exit-code": int(number(flags.get("keygen-exit-code"))),
             "exit-on-complete": flags.get("keygen-exit-on-complete") == "true",
             "memq-queue": flags.get("keygen-memq-queue", ""),
             "memq-server": flags.get("keygen-memq-server", ""),
             "num-to-gen": keys,
-            "time-to-run": int(_number(flags.get("keygen-time-to-run"))),
+            "time-to-run": int(number(flags.get("keygen-time-to-run"))),
         },
         "liveness": {"fail-next": 0},
         "readiness": {"fail-next": 0},
@@ -263,10 +263,3 @@ def _coredns(image: str) -> list[str]:
 def _go_time(at: float) -> str:
     """The prefix Go's log package writes: 2006/01/02 15:04:05 (UTC in a container)."""
     return datetime.datetime.fromtimestamp(at, datetime.UTC).strftime(GO_LOG_TIME)
-
-
-def _number(text: str | None) -> float:
-    try:
-        return float(text) if text is not None else 0.0
-    except ValueError:
-        return 0.0

@@ -105,6 +105,8 @@ class Process:
     script: Script = field(default_factory=Script)
     healthy_for: float = FOREVER  # /healthy (kuard) or /healthz (agnhost liveness) answers 500 from then on
     ready_after: float = 0.0  # /ready (kuard) answers 503 until then
+    busy_cores: float = 0.0  # cores its own work keeps busy (kuard's keygen, stress's workers) ...
+    busy_for: float = FOREVER  # ... for this long after it starts
 
     @staticmethod
     def of(container: dict[str, Any], image: Image, tools: Tools | None = None) -> Process:
@@ -308,7 +310,8 @@ def command_flags(words: Iterable[str]) -> dict[str, str]:
     return flags
 
 
-def _number(text: str | None, default: float = 0.0) -> float:
+def number(text: str | None, default: float = 0.0) -> float:
+    """A number read from a flag or annotation ("5", "2.5", "30s"); default when there is none or it is not one."""
     try:
         return float(str(text).rstrip("s")) if text is not None else default
     except ValueError:
@@ -317,16 +320,18 @@ def _number(text: str | None, default: float = 0.0) -> float:
 
 def _kuard(argv: tuple[str, ...], image: Image) -> Process:
     flags = command_flags(argv[1:])
-    exits_after, exit_code = FOREVER, 0
+    exits_after, exit_code, busy_cores, busy_for = FOREVER, 0, 0.0, FOREVER
     if flags.get("keygen-enable") == "true":
-        keys = _number(flags.get("keygen-num-to-gen"))
-        if flags.get("keygen-exit-on-complete") == "true" and keys > 0:
-            exits_after = keys * KEY_SECONDS
-            exit_code = int(_number(flags.get("keygen-exit-code")))
-        time_to_run = _number(flags.get("keygen-time-to-run"))
+        keys = number(flags.get("keygen-num-to-gen"))
+        time_to_run = number(flags.get("keygen-time-to-run"))
+        busy_cores = 1.0  # one key after another, a core's worth of work
+        busy_for = keys * KEY_SECONDS if keys > 0 else FOREVER
         if time_to_run > 0:
-            exits_after = min(exits_after, time_to_run)
-            exit_code = int(_number(flags.get("keygen-exit-code")))
+            busy_for = min(busy_for, time_to_run)
+        exits_on_complete = flags.get("keygen-exit-on-complete") == "true" and keys > 0
+        if exits_on_complete or time_to_run > 0:
+            exits_after = busy_for if exits_on_complete else time_to_run
+            exit_code = int(number(flags.get("keygen-exit-code")))
     return Process(
         KUARD,
         argv,
@@ -336,30 +341,33 @@ def _kuard(argv: tuple[str, ...], image: Image) -> Process:
         memory=image.memory,
         ports=frozenset(image.ports),
         http_paths={8080: _KUARD_PAGES},
+        busy_cores=busy_cores,
+        busy_for=busy_for,
     )
 
 
 def _with_kuard_env(process: Process, env: dict[Any, Any]) -> Process:
-    healthy_for = _number(env.get("KUBESIM_HEALTHY_FOR"), FOREVER)
-    ready_after = _number(env.get("KUBESIM_READY_AFTER"), 0.0)
+    healthy_for = number(env.get("KUBESIM_HEALTHY_FOR"), FOREVER)
+    ready_after = number(env.get("KUBESIM_READY_AFTER"), 0.0)
     return dataclasses.replace(process, healthy_for=healthy_for, ready_after=ready_after)
 
 
 def _stress(argv: tuple[str, ...], words: tuple[str, ...], image: Image) -> Process:
     flags = command_flags(words[1:])
-    workers = int(_number(flags.get("vm"), 0))
+    workers = int(number(flags.get("vm"), 0))
     size = _stress_bytes(flags.get("vm-bytes", "256M"))
-    timeout = _number(flags.get("timeout"), 0.0) if "timeout" in flags else 0.0
+    timeout = number(flags.get("timeout"), 0.0) if "timeout" in flags else 0.0
     exits_after = timeout if timeout > 0 else (0.0 if "help" in flags or not flags else FOREVER)
-    return Process(STRESS, argv, exits_after=exits_after, memory=image.memory + workers * size)
+    cores = number(flags.get("cpu")) + workers
+    return Process(STRESS, argv, exits_after=exits_after, memory=image.memory + workers * size, busy_cores=cores)
 
 
 def _stress_bytes(text: str) -> int:
     units = {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
     text = text.strip().lower()
     if text and text[-1] in units:
-        return int(_number(text[:-1]) * units[text[-1]])
-    return int(_number(text))
+        return int(number(text[:-1]) * units[text[-1]])
+    return int(number(text))
 
 
 def _agnhost(argv: tuple[str, ...], words: tuple[str, ...], image: Image) -> Process:
@@ -372,14 +380,14 @@ def _agnhost(argv: tuple[str, ...], words: tuple[str, ...], image: Image) -> Pro
         return Process(AGNHOST, argv, memory=image.memory, ports=frozenset((8080,)),
                        http_paths={8080: ("/healthz",)}, healthy_for=AGNHOST_HEALTHY_SECONDS)  # fmt: skip
     if subcommand == "netexec":
-        port = int(_number(flags.get("http-port"), 8080))
+        port = int(number(flags.get("http-port"), 8080))
         return Process(AGNHOST, argv, memory=image.memory, ports=frozenset((port, 8081)),
                        http_paths={port: ("/", "/hostname", "/healthz", "/echo", "/clientip")})  # fmt: skip
     if subcommand == "serve-hostname":
-        port = int(_number(flags.get("port"), 9376))
+        port = int(number(flags.get("port"), 9376))
         return Process(AGNHOST, argv, memory=image.memory, ports=frozenset((port,)), http_paths={port: ("/",)})
     if subcommand == "test-webserver":
-        port = int(_number(flags.get("port"), 80))
+        port = int(number(flags.get("port"), 80))
         return Process(AGNHOST, argv, memory=image.memory, ports=frozenset((port,)), http_paths={port: ("/",)})
     if subcommand == "pause":
         return Process(AGNHOST, argv, memory=image.memory)
@@ -532,7 +540,7 @@ def _command(words: list[str], run: _Run) -> None:
     if name == "sleep":
         run.clock += _sleep_seconds(args)
     elif name == "exit":
-        run.status = int(_number(args[0])) % 256 if args else run.status
+        run.status = int(number(args[0])) % 256 if args else run.status
         run.exited = True
     elif name == "false":
         run.status = 1
@@ -574,5 +582,5 @@ def _sleep_seconds(args: list[str]) -> float:
         raise _Forever
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     if text and text[-1] in units:
-        return _number(text[:-1]) * units[text[-1]]
-    return _number(text)
+        return number(text[:-1]) * units[text[-1]]
+    return number(text)

@@ -31,13 +31,12 @@ from kubesim.nodes.images import (
     ALREADY_RUNNING,
     KUARD,
     SERVER,
-    STRESS,
     SYSTEM,
     ImagePullError,
     InvalidImageName,
     resolve,
 )
-from kubesim.nodes.processes import FOREVER, KEY_SECONDS, Process, command_flags
+from kubesim.nodes.processes import Process, number
 
 LOAD_ANNOTATION = "kubesim.io/load"  # requests a second, spread over the Service's ready pods
 LOAD_STARTED_ANNOTATION = "kubesim.io/load-started"  # RFC 3339: when the load began
@@ -61,7 +60,7 @@ def container_usage(
     """The usage of a container whose process has run for running_for simulated seconds, serving that load
     (requests a second that reach it: see serves_requests); memory, when known, is what the process holds now."""
     process = _process(json.dumps(container, sort_keys=True))
-    cpu = IDLE_CPU.get(process.program, 0.0) + _busy_cores(process, running_for)
+    cpu = IDLE_CPU.get(process.program, 0.0) + (process.busy_cores if running_for < process.busy_for else 0.0)
     cpu += requests_per_second * CPU_PER_REQUEST
     limit = amount(((container.get("resources") or {}).get("limits") or {}).get("cpu"))
     if limit > 0:
@@ -86,39 +85,17 @@ def _process(container_json: str) -> Process:
     return Process.of(container, image)
 
 
-def _busy_cores(process: Process, running_for: float) -> float:
-    """Cores kept busy by work the program does by itself: kuard's keygen, stress's workers."""
-    flags = command_flags(process.argv[1:])
-    if process.program == KUARD and flags.get("keygen-enable") == "true":
-        keys = _number(flags.get("keygen-num-to-gen"))
-        generating_for = keys * KEY_SECONDS if keys > 0 else FOREVER
-        time_to_run = _number(flags.get("keygen-time-to-run"))
-        if time_to_run > 0:
-            generating_for = min(generating_for, time_to_run)
-        return 1.0 if running_for < generating_for else 0.0
-    if process.program == STRESS:
-        return _number(flags.get("cpu")) + _number(flags.get("vm"))
-    return 0.0
-
-
-def _number(text: str | None) -> float:
-    try:
-        return float(str(text)) if text is not None else 0.0
-    except ValueError:
-        return 0.0
-
-
 # -- load on Services ---------------------------------------------------------------------------------------------
 
 
 def service_load(service: dict[str, Any], clock: Clock) -> float:
     """The requests a second `kubesim load` puts on a Service now (0 once its duration has passed)."""
     annotations = (service.get("metadata") or {}).get("annotations") or {}
-    rate = _number(annotations.get(LOAD_ANNOTATION))
+    rate = number(annotations.get(LOAD_ANNOTATION))
     if rate <= 0:
         return 0.0
     duration = annotations.get(LOAD_DURATION_ANNOTATION)
-    if duration is not None and clock.since(annotations.get(LOAD_STARTED_ANNOTATION)) >= _number(duration):
+    if duration is not None and clock.since(annotations.get(LOAD_STARTED_ANNOTATION)) >= number(duration):
         return 0.0
     return rate
 
