@@ -57,7 +57,6 @@ from kubesim.api.rbac import REVIEW_KINDS, Authorizer, forbidden_error, request_
 from kubesim.api.resources import Resource, ResourceRegistry
 from kubesim.api.selectors import SelectorError, label_selector_from_object, parse_field_selector, parse_label_selector
 from kubesim.clock import Clock
-from kubesim.nodes.kuard import Kuards
 from kubesim.nodes.network import Network
 from kubesim.server.auth import Authenticator, UserInfo, impersonate, self_subject_review
 from kubesim.server.http import Request, Response, StreamingResponse
@@ -99,17 +98,17 @@ class Api:
         openapi: Any,
         admin_token: str,
         signing_key: bytes,
-        clock: Clock | None = None,
+        clock: Clock,
+        network: Network,
     ):
-        """clock: the cluster's simulated clock, for what the API computes over time (logs, metrics)."""
+        """clock: the cluster's simulated clock, for what the API computes over time (logs, metrics); network:
+        what runs in the pods, as the API reaches it (proxy) and measures it (metrics)."""
         self.store, self.registry, self.openapi = store, registry, openapi
         self.authenticator = Authenticator(admin_token, signing_key, store)
         self.authorizer = Authorizer(store)
-        self.clock = clock or Clock()
-        self.kuards = Kuards()  # the kuard processes' state, shared by the proxy and the kubelets
-        self.network = Network(store, self.kuards, self.clock)  # cluster DNS, kube-proxy, HTTP to the pods' processes
-        self.proxy = Proxy(store, self.network)
-        self.metrics = ResourceMetrics(store, self.clock, self.kuards)
+        self.clock = clock
+        self.proxy = Proxy(store, network)
+        self.metrics = ResourceMetrics(store, clock, network.kuards)
         for crd in store.list(crds.CRD_KEY):
             self._serve_crd(crd)
 

@@ -8,6 +8,7 @@ from kubesim.api.handlers import Api
 from kubesim.clock import Clock
 from kubesim.controllers.client import LoopbackClient
 from kubesim.controllers.events import EventRecorder
+from kubesim.nodes.network import Network
 
 CONTROLLER_MANAGER = "kube-controller-manager"
 # Components that are programs of their own on a real cluster; any other is a controller of kube-controller-manager.
@@ -24,6 +25,7 @@ class ControllerContext:
     api: Api
     clock: Clock
     token: str  # the admin's: controllers act with full rights, as kube-controller-manager does
+    network: Network  # what runs in the pods (the kubelets start and stop it)
 
     def client(self, component: str) -> LoopbackClient:
         """A loopback client for a component; its writes are recorded in managedFields under the name of the

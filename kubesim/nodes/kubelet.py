@@ -160,7 +160,7 @@ class Kubelet(Controller):
 
     def __init__(self, context: ControllerContext) -> None:
         self.context = context
-        self.api, self.clock = context.api, context.clock
+        self.api, self.clock, self.network = context.api, context.clock, context.network
         self.client = context.client(self.name)
         self.images = ImageCache()
         self.runs: dict[str, PodRun] = {}  # pod uid -> what the runtime runs for it
@@ -174,9 +174,9 @@ class Kubelet(Controller):
         self.unlisted: set[str] = set()  # nodes that pulled an image their status does not list yet
         self.deletions: dict[str, tuple[str, float]] = {}  # pod uid -> (deletionTimestamp, when seen)
         self.recorders: dict[str, EventRecorder] = {}
-        self.api.kuards.probe_listeners.append(self._kuard_probe_changed)
-        self.api.kuards.memory_listeners.append(self._kuard_allocated)
-        self.api.network.work_queues.listeners.append(self._kuard_worker_finishes)
+        self.network.kuards.probe_listeners.append(self._kuard_probe_changed)
+        self.network.kuards.memory_listeners.append(self._kuard_allocated)
+        self.network.work_queues.listeners.append(self._kuard_worker_finishes)
 
     # -- following the cluster ---------------------------------------------------------------------------------
 
@@ -504,7 +504,7 @@ class Kubelet(Controller):
         container.state, container.finished_at = TERMINATED, moment
         container.exit_code, container.reason, container.message = code, reason, ""
         container.restart_at, container.backoff_shown = None, False
-        self.api.network.work_queues.stop(container.container_id, moment)
+        self.network.work_queues.stop(container.container_id, moment)
 
     def _report_probe_failures(self, pod: Obj, run: PodRun, container: ContainerRun, now: float) -> None:
         """Unhealthy events for the failed probes since the last report (and a wake-up for the next one)."""
@@ -725,7 +725,7 @@ class Kubelet(Controller):
         ready until a probe says otherwise."""
         was = resumed or {}
         image = container.image.image if container.image is not None else ALREADY_RUNNING
-        tools = self.api.network.tools_for(pod["metadata"].get("namespace") or "")
+        tools = self.network.tools_for(pod["metadata"].get("namespace") or "")
         process = Process.of(container.spec, image, tools)
         container.process = process
         named_ports = {
@@ -766,7 +766,7 @@ class Kubelet(Controller):
         if limit and process.memory > limit and fate[0] > OOM_AFTER:
             fate = (OOM_AFTER, "oom")
         container.schedules, container.started_after, container.fate = schedules, started_after, fate
-        self.api.network.start_worker(pod, container.container_id, process, container.started_at)
+        self.network.start_worker(pod, container.container_id, process, container.started_at)
         container.reported = {}
 
     def _running_container(self, key: Key, container_id: str) -> ContainerRun | None:

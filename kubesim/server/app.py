@@ -17,6 +17,8 @@ from kubesim.clock import Clock, anchor_in
 from kubesim.components import COMPONENTS
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.runtime import ControllerManager
+from kubesim.nodes.kuard import Kuards
+from kubesim.nodes.network import Network
 from kubesim.server.auth import signing_key_at
 from kubesim.server.http import Request, Response, StreamingResponse, start_server
 from kubesim.server.kubeconfig import write_kubeconfig
@@ -53,8 +55,9 @@ async def serve(
     registry = ResourceRegistry()
     bootstrap(store, workers=nodes, ca_pem=certificates.ca_cert.read_text())
     clock = Clock(speed, anchor_in(data_dir))
-    api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"), clock)
-    context = ControllerContext(api, clock, token)
+    network = Network(store, Kuards(), clock)  # what runs in the pods: shared by the kubelets, the proxy, metrics
+    api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"), clock, network)
+    context = ControllerContext(api, clock, token, network)
     controllers = ControllerManager(store, clock, [component(context) for component in COMPONENTS])
     controllers.start()
 

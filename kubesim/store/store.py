@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 ADDED, MODIFIED, DELETED, BOOKMARK = "ADDED", "MODIFIED", "DELETED", "BOOKMARK"
-EVERY_RESOURCE = "*"
 HISTORY = 20_000  # watch events kept for resuming; older resourceVersions get 410 Gone
 PRUNE_EVERY = 1_000  # writes between removals of events older than the history, from SQLite
 
@@ -58,14 +57,12 @@ class Event:
 
 @dataclass(eq=False)
 class Watcher:
-    resource: str  # EVERY_RESOURCE for a controller that follows the whole cluster
+    resource: str
     namespace: str | None
     queue: asyncio.Queue[Event] = field(default_factory=asyncio.Queue)
 
     def wants(self, event: Event) -> bool:
-        return (self.resource in (event.resource, EVERY_RESOURCE)) and (
-            self.namespace is None or self.namespace == event.namespace
-        )
+        return self.resource == event.resource and (self.namespace is None or self.namespace == event.namespace)
 
 
 class Store:
