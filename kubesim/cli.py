@@ -1,9 +1,11 @@
 """The `kubesim` command.
 
     kubesim serve --data-dir DIR [--port N] [--nodes N] [--speed X]   run in the foreground (SIGTERM stops it)
+                  [--ingress-port N] [--ingress-tls-port N]        the ingress add-on's HTTP and HTTPS ports
     kubesim up | down | status | reset                     run it in the background for the notebooks
     kubesim node stop NAME | start NAME | list             power a running cluster's nodes off and on
     kubesim load NAME [--rate RPS] [--duration D] | load stop NAME   put request load on a Service
+    kubesim ports                                          what the host reaches: the ingress, Services' ports
 
 The background cluster keeps its data in $KUBESIM_HOME (default ~/.local/share/kubesim).
 """
@@ -37,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--speed", type=float, default=1.0, help="how much faster than real time delays pass (default: 1)"
     )
+    for option, text in (("--ingress-port", "HTTP"), ("--ingress-tls-port", "HTTPS")):
+        serve.add_argument(
+            option, type=int, default=0, help=f"the ingress add-on's {text} port on 127.0.0.1 (default: a free one)"
+        )
+    ports = commands.add_parser("ports", help="what of the cluster the host reaches, and where")
+    ports.add_argument("--data-dir", type=Path, default=default_home())
     for name, text in (("up", "start in the background"), ("down", "stop the background cluster"),
                        ("status", "say whether it runs"), ("reset", "stop it and delete its data")):  # fmt: skip
         command = commands.add_parser(name, help=text)
@@ -45,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     _add_load_command(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
-        return _serve(args.data_dir, args.port, args.nodes, args.speed)
+        return _serve(args.data_dir, args.port, args.nodes, args.speed, (args.ingress_port, args.ingress_tls_port))
+    if args.command == "ports":
+        from kubesim.ports import list_ports
+
+        return list_ports(args.data_dir)
     if args.command == "node":
         return _node(args)
     if args.command == "load":
@@ -94,7 +106,7 @@ def _load(args: argparse.Namespace) -> int:
     return load.start(args.data_dir, args.words[0], args.namespace, args.rate, args.duration)
 
 
-def _serve(data_dir: Path, port: int, nodes: int, speed: float) -> int:
+def _serve(data_dir: Path, port: int, nodes: int, speed: float, ingress_ports: tuple[int, int]) -> int:
     from kubesim.server.app import serve
 
     if nodes < 0:
@@ -104,9 +116,9 @@ def _serve(data_dir: Path, port: int, nodes: int, speed: float) -> int:
         print("kubesim: --speed takes a number above 0, such as 10 for ten times faster", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(data_dir, port, nodes, speed))
+        asyncio.run(serve(data_dir, port, nodes, speed, ingress_ports=ingress_ports))
     except OSError as error:
-        print(f"kubesim: cannot serve on 127.0.0.1:{port}: {error.strerror or error}", file=sys.stderr)
+        print(f"kubesim: cannot serve on 127.0.0.1: {error.strerror or error}", file=sys.stderr)
         return 1
     return 0
 

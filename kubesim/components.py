@@ -1,6 +1,9 @@
 """What a kubesim cluster runs besides the API server, in the order it starts: the controllers of
 kube-controller-manager (controllers/), kube-scheduler (scheduler/), the kubelets (nodes/), and the two add-ons
-of a kind cluster that act on objects (cloud-provider-kind's load balancers, the local-path provisioner)."""
+of a kind cluster that act on objects (cloud-provider-kind's load balancers, the local-path provisioner).
+
+HOST_ACCESS are the parts that open the cluster to the host (Services' node ports, the ingress add-on); they are
+built with the host's listeners as well, and start after the rest."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from kubesim.controllers.endpoints import EndpointsController
 from kubesim.controllers.endpointslice import EndpointSliceController
 from kubesim.controllers.garbage_collector import GarbageCollector
 from kubesim.controllers.horizontal_pod_autoscaler import HorizontalPodAutoscalerController
+from kubesim.controllers.host_ports import HostPortsController
+from kubesim.controllers.ingress import IngressController
 from kubesim.controllers.job import JobController
 from kubesim.controllers.local_path_provisioner import LocalPathProvisioner
 from kubesim.controllers.namespace import NamespaceController
@@ -59,3 +64,5 @@ COMPONENTS = (
     PVProtectionController,
     LocalPathProvisioner,
 )
+
+HOST_ACCESS = (HostPortsController, IngressController)

@@ -5,6 +5,9 @@ Mutating, before the object is validated:
 * LimitRanger: a pod's containers get the default requests and limits of the namespace's LimitRanges;
 * DefaultStorageClass: a claim that names no storage class gets the default one (the class annotated
   `storageclass.kubernetes.io/is-default-class: "true"`, the newest if there are several);
+* DefaultIngressClass: an Ingress that names no class (neither `spec.ingressClassName` nor the legacy annotation
+  `kubernetes.io/ingress.class`) gets the default one (annotated `ingressclass.kubernetes.io/is-default-class:
+  "true"`, the newest if there are several), kubesim's own `kubesim` in a new cluster;
 * StorageObjectInUseProtection: a claim carries the `kubernetes.io/pvc-protection` finalizer and a volume
   `kubernetes.io/pv-protection`, which the protection controllers remove once nothing uses them.
 
@@ -36,6 +39,9 @@ DEFAULT_CLASS_ANNOTATIONS = (
     "storageclass.beta.kubernetes.io/is-default-class",
 )
 BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
+INGRESSES, INGRESS_CLASSES = "networking.k8s.io/ingresses", "networking.k8s.io/ingressclasses"
+DEFAULT_INGRESS_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
+LEGACY_INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 
 
 def mutate(store: Store, resource_key: str, obj: Obj) -> None:
@@ -48,6 +54,8 @@ def mutate(store: Store, resource_key: str, obj: Obj) -> None:
         _add_finalizer(obj, PVC_PROTECTION)
     elif resource_key == VOLUMES:
         _add_finalizer(obj, PV_PROTECTION)
+    elif resource_key == INGRESSES:
+        _set_default_ingress_class(store, obj)
 
 
 def validate(store: Store, resource_key: str, obj: Obj, dry_run: bool) -> None:
@@ -90,6 +98,23 @@ def _set_default_class(store: Store, claim: Obj) -> None:
     default = default_storage_class(store)
     if default is not None:
         spec["storageClassName"] = default["metadata"]["name"]
+
+
+def _set_default_ingress_class(store: Store, ingress: Obj) -> None:
+    spec = ingress.setdefault("spec", {})
+    annotations = (ingress.get("metadata") or {}).get("annotations") or {}
+    if not isinstance(spec, dict) or not isinstance(annotations, dict):
+        return  # validation turns it down
+    if spec.get("ingressClassName") is not None or LEGACY_INGRESS_CLASS_ANNOTATION in annotations:
+        return
+    marked = [
+        ingress_class
+        for ingress_class in store.list(INGRESS_CLASSES)
+        if ((ingress_class["metadata"].get("annotations") or {}).get(DEFAULT_INGRESS_CLASS_ANNOTATION) or "") == "true"
+    ]
+    if marked:
+        newest = max(marked, key=lambda item: (item["metadata"].get("creationTimestamp", ""), item["metadata"]["name"]))
+        spec["ingressClassName"] = newest["metadata"]["name"]
 
 
 def _add_finalizer(obj: Obj, finalizer: str) -> None:

@@ -51,7 +51,9 @@ from kubesim.api.patch import (
     strategic_merge_patch,
     unsupported_media_type,
 )
+from kubesim.api.pod_exec import PodExec
 from kubesim.api.pod_logs import pod_log
+from kubesim.api.port_forward import PodPortForward
 from kubesim.api.proxy import Proxy, is_proxy
 from kubesim.api.rbac import REVIEW_KINDS, Authorizer, forbidden_error, request_attributes
 from kubesim.api.resources import Resource, ResourceRegistry
@@ -59,7 +61,7 @@ from kubesim.api.selectors import SelectorError, label_selector_from_object, par
 from kubesim.clock import Clock
 from kubesim.nodes.network import Network
 from kubesim.server.auth import Authenticator, UserInfo, impersonate, self_subject_review
-from kubesim.server.http import Request, Response, StreamingResponse
+from kubesim.server.http import Answer, Request, Response, StreamingResponse
 from kubesim.store.store import ADDED, BOOKMARK, AlreadyExists, Conflict, Event, Expired, NotFound, Store, watch_line
 
 JSON = "application/json"
@@ -108,11 +110,13 @@ class Api:
         self.authorizer = Authorizer(store)
         self.clock = clock
         self.proxy = Proxy(store, network)
+        self.pod_exec = PodExec(store, network)
+        self.port_forward = PodPortForward(store, network)
         self.metrics = ResourceMetrics(store, clock, network.kuards)
         for crd in store.list(crds.CRD_KEY):
             self._serve_crd(crd)
 
-    async def handle(self, request: Request) -> Response | StreamingResponse:
+    async def handle(self, request: Request) -> Answer:
         try:
             if request.path in ("/healthz", "/livez", "/readyz"):
                 return Response(200, b"ok", "text/plain")
@@ -134,7 +138,7 @@ class Api:
             failure = ApiError(500, "InternalError", f"Internal error occurred: {type(error).__name__}: {error}")
             return _json(failure.status(), 500)
 
-    async def _route(self, request: Request, user: UserInfo) -> Response | StreamingResponse:
+    async def _route(self, request: Request, user: UserInfo) -> Answer:
         path = request.path.rstrip("/") or "/"
         parts = [part for part in path.split("/") if part]
         if path == "/version":
@@ -191,7 +195,7 @@ class Api:
 
     async def _group_version(
         self, request: Request, user: UserInfo, group: str, version: str, rest: list[str]
-    ) -> Response | StreamingResponse:
+    ) -> Answer:
         if not rest:
             try:
                 return _json(discovery.resource_list(self.registry, group, version))
@@ -214,6 +218,10 @@ class Api:
                 return evict(self.store, request, self._body(request), pod, self._delete)
         if target.resource.group == "metrics.k8s.io":
             return self._resource_metrics(request, target, watching)
+        if target.key == "/pods" and target.subresource in ("exec", "attach") and method in ("GET", "POST"):
+            return self.pod_exec.handle(request, target.namespace or "", target.name or "", target.subresource)
+        if target.key == "/pods" and target.subresource == "portforward" and method in ("GET", "POST"):
+            return self.port_forward.handle(request, target.namespace or "", target.name or "")
         if target.key == "/pods" and target.subresource == "log" and method == "GET":
             return await pod_log(self.store, self.clock, request, target.namespace or "", target.name or "")
         if target.key == "/componentstatuses" and method == "GET" and not watching:

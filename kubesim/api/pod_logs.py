@@ -80,7 +80,7 @@ async def pod_log(
     pod = store.get("/pods", namespace, name)
     if pod is None:
         raise not_found("pods", name)
-    spec = _container_spec(pod, options.container)
+    spec = container_named(pod, options.container)
     if not (pod.get("spec") or {}).get("nodeName"):
         return Response(200, b"", TEXT)
     instance = instance_for(pod, spec, options.previous, clock)
@@ -95,6 +95,16 @@ async def pod_log(
     if not options.follow or options.previous or instance.ran_for is not None:
         return Response(200, text, TEXT)
     return StreamingResponse(200, _follow(store, clock, pod, spec, instance, options, text, len(everything)), TEXT)
+
+
+async def printed_from_now(
+    store: Store, clock: Clock, pod: dict[str, Any], spec: dict[str, Any]
+) -> AsyncIterator[bytes]:
+    """What the container's running instance prints from now on, as `kubectl attach` shows it."""
+    instance = instance_for(pod, spec, False, clock)
+    options = Options(spec["name"], False, True, False, None, None, None)
+    async for chunk in _follow(store, clock, pod, spec, instance, options, b"", len(_lines(spec, instance, clock))):
+        yield chunk
 
 
 async def _follow(
@@ -127,7 +137,7 @@ async def _follow(
             return
 
 
-def _container_spec(pod: dict[str, Any], name: str) -> dict[str, Any]:
+def container_named(pod: dict[str, Any], name: str) -> dict[str, Any]:
     """The container the request names, or the pod's only one, as the API server's LogLocation chooses."""
     spec = pod.get("spec") or {}
     pod_name = pod["metadata"]["name"]

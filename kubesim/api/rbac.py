@@ -47,6 +47,7 @@ REVIEW_KINDS = {
 _API_PREFIXES = ("api", "apis")
 _SPECIAL_VERBS = ("proxy", "watch")
 _NAMESPACE_SUBRESOURCES = ("status", "finalize")
+_STREAMING_SUBRESOURCES = frozenset(("exec", "attach", "portforward"))
 _VERBS_BY_METHOD = {
     "POST": "create",
     "GET": "get",
@@ -136,6 +137,8 @@ def request_attributes(method: str, path: str, query: Mapping[str, Sequence[str]
         name = _name_from_field_selector(query)
     if not name and verb == "delete":
         verb = "deletecollection"
+    if verb == "get" and resource == "pods" and subresource in _STREAMING_SUBRESOURCES:
+        verb = "create"  # a WebSocket upgrade is a GET, but it acts in the pod: the API server asks for create
     return Attributes(verb, group, resource, subresource, namespace, name, path, True, version)
 
 

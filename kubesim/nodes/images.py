@@ -8,9 +8,11 @@ tag of a known one (`kuard-amd64:bleu`) is "not found". A name Docker cannot par
 InvalidImageName before any pull.
 
 Each entry gives the image's size (what the Pulled event reports), its pull time in simulated seconds, its
-default entrypoint and command, the ports its program listens on and which program model runs in it (see
-processes.py). The images kind preloads (the control plane's, kindnet's, the pause image) are present on
-every node from the start. Each node keeps the images it pulled (ImageCache), listed in node.status.images.
+default entrypoint and command, the ports its program listens on, which program model runs in it (see
+processes.py) and which shells it carries for `kubectl exec` (busybox's `sh` and `ash` in alpine-based images,
+`sh` and `bash` in Debian-based ones, none in distroless and scratch images such as pause and the control
+plane's). The images kind preloads (the control plane's, kindnet's, the pause image) are present on every node
+from the start. Each node keeps the images it pulled (ImageCache), listed in node.status.images.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ KUARD, SHELL, SERVER, PAUSE, STRESS, AGNHOST, SYSTEM = (
     "system",
 )
 
+# The shells an image carries (with busybox or coreutils beside them): what `kubectl exec` finds in its $PATH.
+BUSYBOX, DEBIAN, NO_SHELL = frozenset(("sh", "ash")), frozenset(("sh", "bash", "dash")), frozenset[str]()
+
 _VERSION = r"v?\d+(\.\d+){0,3}(-[a-z0-9][a-z0-9._-]*)?"  # 1.27, 1.27.2, 16.3-bookworm, v1.16-1, 3.6.6-0
 _KIND_BUILD = r"v\d{8}-[0-9a-f]{8}"  # kindest/* images: v20260820-69b56db7
 _TAG = re.compile(r"[\w][\w.-]{0,127}")
@@ -62,6 +67,7 @@ class Image:
     memory: int = 4 * MiB  # what its program uses once running (processes.py)
     versions: str = ""  # a regular expression of further tags, such as version numbers
     preloaded: bool = False  # kind's node image carries it: present on every node, never pulled
+    shells: frozenset[str] = NO_SHELL
 
     def has_tag(self, tag: str) -> bool:
         return tag in self.tags or bool(self.versions and re.fullmatch(self.versions, tag))
@@ -69,6 +75,7 @@ class Image:
 
 def _official(name: str, size: int, pull: float, program: str, **details: Any) -> Image:
     tags = frozenset(("latest", *details.pop("tags", ())))
+    details.setdefault("shells", DEBIAN)
     return Image(f"{DEFAULT_DOMAIN}/{OFFICIAL_PREFIX}{name}", tags, size, pull, program, versions=_VERSION, **details)
 
 
@@ -83,13 +90,15 @@ def _kuard(architecture: str) -> Image:
         ("/kuard",),
         ports=(8080,),
         memory=10 * MiB,
+        shells=BUSYBOX,  # kuard's image is built on alpine
     )
 
 
 def _preloaded(reference: str, program: str = SYSTEM, memory: int = 40 * MiB) -> Image:
     repository, _, tag = reference.rpartition(":")
     size = 10_000_000 + int(hex_digest(reference, 6), 16) % 90_000_000
-    return Image(repository, frozenset((tag,)), size, 2.0, program, memory=memory, preloaded=True)
+    shells = BUSYBOX if program == SHELL else NO_SHELL  # the control plane's images are distroless
+    return Image(repository, frozenset((tag,)), size, 2.0, program, memory=memory, preloaded=True, shells=shells)
 
 
 _ENTRY = ("docker-entrypoint.sh",)
@@ -114,32 +123,33 @@ CATALOGUE: tuple[Image, ...] = (
     _official("zookeeper", 120_010_120, 5.0, SERVER, entrypoint=("/docker-entrypoint.sh",),
               cmd=("zkServer.sh", "start-foreground"), ports=(2181, 2888, 3888, 8080), memory=80 * MiB),
     _official("registry", 9_954_142, 1.5, SERVER, entrypoint=("/entrypoint.sh",),
-              cmd=("/etc/docker/registry/config.yml",), ports=(5000,), memory=8 * MiB),
+              cmd=("/etc/docker/registry/config.yml",), ports=(5000,), memory=8 * MiB, shells=BUSYBOX),
     _official("httpd", 58_102_410, 3.5, SERVER, cmd=("httpd-foreground",), ports=(80,), memory=6 * MiB,
               tags=("alpine",)),
     _official("busybox", 2_222_260, 1.5, SHELL, cmd=("sh",), memory=1 * MiB,
-              tags=("musl", "glibc", "uclibc", "stable")),
-    _official("alpine", 3_653_068, 1.5, SHELL, cmd=("/bin/sh",), memory=1 * MiB, tags=("edge",)),
+              tags=("musl", "glibc", "uclibc", "stable"), shells=BUSYBOX),
+    _official("alpine", 3_653_068, 1.5, SHELL, cmd=("/bin/sh",), memory=1 * MiB, tags=("edge",), shells=BUSYBOX),
     _official("ubuntu", 29_754_290, 2.5, SHELL, cmd=("/bin/bash",), memory=2 * MiB,
               tags=("jammy", "noble", "focal", "rolling", "devel")),
     _official("debian", 48_494_272, 3.0, SHELL, cmd=("bash",), memory=2 * MiB,
               tags=("bookworm", "bookworm-slim", "bullseye", "bullseye-slim", "trixie", "stable", "stable-slim")),
     Image("docker.io/fluent/fluentd", frozenset(("latest", "edge")), 51_308_021, 3.0, SERVER,
-          ("tini", "--", "/bin/entrypoint.sh"), ("fluentd",), (24224,), 60 * MiB, _VERSION),
+          ("tini", "--", "/bin/entrypoint.sh"), ("fluentd",), (24224,), 60 * MiB, _VERSION, shells=BUSYBOX),
     Image("docker.io/fluent/fluentd-kubernetes-daemonset", frozenset(("latest",)), 102_110_300, 4.5, SERVER,
-          ("tini", "--", "/fluentd/entrypoint.sh"), (), (24224,), 80 * MiB, r"v\d+(\.\d+)*(-[a-z0-9.-]+)?"),
+          ("tini", "--", "/fluentd/entrypoint.sh"), (), (24224,), 80 * MiB, r"v\d+(\.\d+)*(-[a-z0-9.-]+)?",
+          shells=DEBIAN),
     Image("docker.io/parseplatform/parse-server", frozenset(("latest", "alpine")), 150_381_230, 5.5, SERVER,
-          ("node", "./bin/parse-server"), (), (1337,), 90 * MiB, _VERSION),
+          ("node", "./bin/parse-server"), (), (1337,), 90 * MiB, _VERSION, shells=BUSYBOX),
     Image("docker.io/nicolaka/netshoot", frozenset(("latest",)), 207_890_123, 7.0, SHELL,
-          (), ("zsh",), (), 4 * MiB, r"v\d+\.\d+(\.\d+)?"),
+          (), ("zsh",), (), 4 * MiB, r"v\d+\.\d+(\.\d+)?", shells=BUSYBOX | {"bash", "zsh"}),
     Image("docker.io/polinux/stress", frozenset(("latest",)), 4_042_711, 1.5, STRESS,
-          (), ("stress", "--help"), (), 1 * MiB, r"\d+(\.\d+)*"),
+          (), ("stress", "--help"), (), 1 * MiB, r"\d+(\.\d+)*", shells=BUSYBOX),
     Image("registry.k8s.io/busybox", frozenset(("latest", "1.24", "1.27", "1.27.2")), 1_144_547, 1.5, SHELL,
-          (), ("sh",), (), 1 * MiB),
+          (), ("sh",), (), 1 * MiB, shells=BUSYBOX),
     Image("registry.k8s.io/liveness", frozenset(("latest",)), 2_482_401, 1.5, AGNHOST,
           (), ("/server",), (8080,), 4 * MiB),
     Image("registry.k8s.io/e2e-test-images/agnhost", frozenset(), 51_105_200, 3.0, AGNHOST,
-          ("/agnhost",), (), (8080,), 8 * MiB, r"2\.\d+"),
+          ("/agnhost",), (), (8080,), 8 * MiB, r"2\.\d+", shells=BUSYBOX),
     Image("registry.k8s.io/pause", frozenset(("3.9", "3.10", "3.10.1", "latest")), 320_368, 1.0, PAUSE,
           ("/pause",), memory=256 * 1024),
     _preloaded(ETCD_IMAGE),

@@ -6,8 +6,9 @@ or 500 while "fail the next N" is set through `PUT /healthy/api` (`/ready/api`) 
 (negative: fail for good); `GET .../api` tells the setting and the recent requests. `/env/api` gives the
 command line and the environment (`/env` the page of it), `/mem/api` the memory in use, `POST
 /mem/api/alloc?size=BYTES` allocates and `POST /mem/api/clear` frees; `/fs/PATH` serves the container's
-files as Go's http.FileServer does (a directory lists its entries): ConfigMap and Secret volumes, the
-service-account token, emptyDir mount points. `POST /dns/api` with {"type", "name"} queries the cluster DNS
+files as Go's http.FileServer does (a directory lists its entries): the container's filesystem as `kubectl exec`
+and `kubectl cp` see it (container_fs.py), with its ConfigMap and Secret volumes, the service-account token and
+emptyDirs. `POST /dns/api` with {"type", "name"} queries the cluster DNS
 (network.py) and `/memq/server/...` is the MemQ work queue (memq.py). Anything else is Go's "404 page not
 found".
 
@@ -21,16 +22,16 @@ container that goes over its memory limit.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import html
 import json
 import math
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
+from kubesim.nodes.container_fs import ContainerFilesystem, Filesystems, FsError, Volume, container_env
 from kubesim.nodes.probes import Schedule
 from kubesim.nodes.processes import FOREVER, Answer, Process
 from kubesim.store.store import Key, Store
@@ -86,8 +87,10 @@ class Kuard:
     version: str
     argv: list[str]
     env: dict[str, str]
-    files: dict[str, bytes]  # absolute path -> content
-    dirs: set[str]  # directories, including the empty ones (an emptyDir mount point)
+    # a kuard made by hand (tests) is given its files (absolute path -> content) and its empty directories
+    files: InitVar[dict[str, bytes] | None] = None
+    dirs: InitVar[set[str] | None] = None
+    filesystem: ContainerFilesystem = field(default_factory=lambda: ContainerFilesystem(Volume()))
     base_memory: int = 0  # what the process holds with nothing allocated (processes.py)
     allocated: int = 0
     probes: dict[str, ProbeControl] = field(default_factory=dict)
@@ -96,20 +99,12 @@ class Kuard:
     dns: Callable[[str, str], str] | None = None  # (name, type) -> the DNS message as text (network.py)
     memq: Callable[[str, str, bytes], HttpAnswer | None] | None = None  # its MemQ broker's API (memq.py)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, files: dict[str, bytes] | None, dirs: set[str] | None) -> None:
         self.probes = {path: ProbeControl(path) for path in PROBE_PATHS}
-        for path in list(self.files):
-            self._add_parents(path)
-        for path in list(self.dirs):
-            self._add_parents(path + "/x")
-
-    def _add_parents(self, path: str) -> None:
-        parent = posixpath.dirname(path)
-        while parent not in self.dirs:
-            self.dirs.add(parent)
-            if parent == "/":
-                break
-            parent = posixpath.dirname(parent)
+        if files is not None or dirs is not None:
+            self.filesystem = ContainerFilesystem(Volume.of_files(files or {}))
+            for directory in dirs or ():
+                self.filesystem.mkdir(directory, parents=True)
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes) -> HttpAnswer:
         """Answer one HTTP request as kuard would."""
@@ -176,19 +171,13 @@ class Kuard:
         if method not in ("GET", "HEAD"):
             return HttpAnswer(405, b"Method Not Allowed\n")
         clean = posixpath.normpath(path)
-        if clean in self.files:
-            return HttpAnswer(200, self.files[clean], "application/octet-stream")
-        if clean not in self.dirs:
+        try:
+            if not self.filesystem.is_dir(clean):
+                return HttpAnswer(200, self.filesystem.read(clean), "application/octet-stream")
+            names = self.filesystem.listdir(clean)
+        except FsError:
             return NOT_FOUND
-        prefix = clean.rstrip("/") + "/"
-        entries = sorted(
-            {
-                entry
-                for name in (*self.files, *(d + "/" for d in self.dirs))
-                if name.startswith(prefix) and name != prefix
-                for entry in [_first_part(name[len(prefix) :])]
-            }
-        )
+        entries = [name + "/" if self.filesystem.is_dir(posixpath.join(clean, name)) else name for name in names]
         links = "".join(f'<a href="{html.escape(e)}">{html.escape(e)}</a>\n' for e in entries)
         return HttpAnswer(200, f"<pre>\n{links}</pre>\n".encode(), "text/html; charset=utf-8")
 
@@ -206,11 +195,6 @@ class Kuard:
             f"<p>Serving on {html.escape(self.hostname)}</p>\n{details}</body>\n</html>\n"
         )
         return HttpAnswer(200, page.encode(), "text/html; charset=utf-8")
-
-
-def _first_part(rest: str) -> str:
-    head, slash, _ = rest.partition("/")
-    return head + slash
 
 
 def _dns_query(dns: Callable[[str, str], str], body: bytes) -> HttpAnswer:
@@ -234,6 +218,7 @@ class Kuards:
 
     def __init__(self) -> None:
         self.instances: dict[str, Kuard] = {}
+        self.filesystems = Filesystems()  # what each container's files are, shared with `kubectl exec` and `cp`
         # told (pod key, container ID, probe path, failNext) when "fail the next N" is set
         self.probe_listeners: list[Callable[[Key, str, str, int], None]] = []
         # told (pod key, container ID, bytes allocated through /mem) after each allocation
@@ -246,7 +231,7 @@ class Kuards:
     def of(self, store: Store, pod: Obj, container: Obj, container_id: str, process: Process) -> Kuard:
         kuard = self.instances.get(container_id)
         if kuard is None:
-            kuard = build(store, pod, container, process)
+            kuard = build(store, pod, container, process, self.filesystems.of(store, pod, container, container_id))
             key = ("/pods", pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
             kuard.on_probe_change = lambda path, fail_next: self._changed(key, container_id, path, fail_next)
             kuard.on_alloc = lambda allocated: self._allocated(key, container_id, allocated)
@@ -291,164 +276,11 @@ def failing_from(schedule: Schedule, elapsed: float, fail_next: int) -> Schedule
     return dataclasses.replace(schedule, answers=tuple(answers))
 
 
-def build(store: Store, pod: Obj, container: Obj, process: Process) -> Kuard:
-    """A fresh kuard process for a container of a pod, with its environment and files from the store."""
+def build(store: Store, pod: Obj, container: Obj, process: Process, filesystem: ContainerFilesystem) -> Kuard:
+    """A fresh kuard process for a container of a pod, with its environment from the store, over its files."""
     image = str(container.get("image") or "")
     tag = image.rpartition(":")[2] if ":" in image.rpartition("/")[2] else "latest"
-    files, dirs = container_files(store, pod, container)
     env = container_env(store, pod, container)
-    return Kuard(pod["metadata"]["name"], tag, list(process.argv), env, files, dirs, base_memory=process.memory)
-
-
-# -- what a container sees: its environment and its files -------------------------------------------------
-
-
-def container_env(store: Store, pod: Obj, container: Obj) -> dict[str, str]:
-    """The environment the container runtime gives a container: env and envFrom resolved, HOSTNAME set."""
-    namespace = pod["metadata"].get("namespace") or "default"
-    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME": pod["metadata"]["name"]}
-    env.update(_kubernetes_service_env(store))
-    for source in container.get("envFrom") or []:
-        data = _source_data(store, namespace, source)
-        prefix = str(source.get("prefix") or "")
-        env.update({prefix + key: value for key, value in data.items()})
-    for item in container.get("env") or []:
-        if not isinstance(item, dict) or not item.get("name"):
-            continue
-        value = _env_value(store, pod, item)
-        if value is not None:
-            env[str(item["name"])] = value
-    return env
-
-
-def _kubernetes_service_env(store: Store) -> dict[str, str]:
-    service = store.get("/services", "default", "kubernetes")
-    ip = ((service or {}).get("spec") or {}).get("clusterIP")
-    if not ip:
-        return {}
-    return {
-        "KUBERNETES_SERVICE_HOST": ip,
-        "KUBERNETES_SERVICE_PORT": "443",
-        "KUBERNETES_SERVICE_PORT_HTTPS": "443",
-        "KUBERNETES_PORT": f"tcp://{ip}:443",
-        "KUBERNETES_PORT_443_TCP": f"tcp://{ip}:443",
-        "KUBERNETES_PORT_443_TCP_PROTO": "tcp",
-        "KUBERNETES_PORT_443_TCP_PORT": "443",
-        "KUBERNETES_PORT_443_TCP_ADDR": ip,
-    }
-
-
-def _source_data(store: Store, namespace: str, source: Obj) -> dict[str, str]:
-    if source.get("configMapRef"):
-        return _config_map(store, namespace, source["configMapRef"].get("name"))
-    if source.get("secretRef"):
-        return _secret(store, namespace, source["secretRef"].get("name"))
-    return {}
-
-
-def _env_value(store: Store, pod: Obj, item: Obj) -> str | None:
-    if "valueFrom" not in item:
-        return str(item.get("value") or "")
-    source = item.get("valueFrom") or {}
-    namespace = pod["metadata"].get("namespace") or "default"
-    if source.get("configMapKeyRef"):
-        ref = source["configMapKeyRef"]
-        return _config_map(store, namespace, ref.get("name")).get(str(ref.get("key")))
-    if source.get("secretKeyRef"):
-        ref = source["secretKeyRef"]
-        return _secret(store, namespace, ref.get("name")).get(str(ref.get("key")))
-    if source.get("fieldRef"):
-        return _field(pod, str(source["fieldRef"].get("fieldPath") or ""))
-    return None
-
-
-def _field(pod: Obj, path: str) -> str | None:
-    metadata, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
-    fields = {
-        "metadata.name": metadata.get("name"),
-        "metadata.namespace": metadata.get("namespace"),
-        "metadata.uid": metadata.get("uid"),
-        "spec.nodeName": spec.get("nodeName"),
-        "spec.serviceAccountName": spec.get("serviceAccountName"),
-        "status.podIP": status.get("podIP"),
-        "status.hostIP": status.get("hostIP"),
-    }
-    if path.startswith("metadata.labels['") or path.startswith("metadata.annotations['"):
-        section, _, key = path[len("metadata.") :].partition("['")
-        return (metadata.get(section) or {}).get(key.rstrip("']"))
-    value = fields.get(path)
-    return None if value is None else str(value)
-
-
-def _config_map(store: Store, namespace: str, name: Any) -> dict[str, str]:
-    config_map = store.get("/configmaps", namespace, str(name or "")) or {}
-    return {str(k): str(v) for k, v in (config_map.get("data") or {}).items()}
-
-
-def _secret(store: Store, namespace: str, name: Any) -> dict[str, str]:
-    secret = store.get("/secrets", namespace, str(name or "")) or {}
-    data = {str(k): base64.b64decode(str(v)).decode(errors="replace") for k, v in (secret.get("data") or {}).items()}
-    data.update({str(k): str(v) for k, v in (secret.get("stringData") or {}).items()})
-    return data
-
-
-def container_files(store: Store, pod: Obj, container: Obj) -> tuple[dict[str, bytes], set[str]]:
-    """The files of a container's volume mounts (ConfigMaps, Secrets, projected token), and its mount points."""
-    namespace = pod["metadata"].get("namespace") or "default"
-    volumes = {str(v.get("name")): v for v in (pod.get("spec") or {}).get("volumes") or [] if isinstance(v, dict)}
-    files: dict[str, bytes] = {}
-    dirs: set[str] = {"/"}
-    for mount in container.get("volumeMounts") or []:
-        volume = volumes.get(str(mount.get("name")))
-        target = posixpath.normpath("/" + str(mount.get("mountPath") or "/").lstrip("/"))
-        if volume is None:
-            continue
-        dirs.add(target)
-        content = _volume_files(store, namespace, pod, volume)
-        sub_path = str(mount.get("subPath") or "")
-        if sub_path:
-            if sub_path in content:
-                dirs.discard(target)
-                files[target] = content[sub_path]
-            continue
-        for relative, data in content.items():
-            files[posixpath.join(target, relative)] = data
-    return files, dirs
-
-
-def _volume_files(store: Store, namespace: str, pod: Obj, volume: Obj) -> dict[str, bytes]:
-    if volume.get("configMap"):
-        source = volume["configMap"]
-        return _projected(_config_map(store, namespace, source.get("name")), source.get("items"))
-    if volume.get("secret"):
-        source = volume["secret"]
-        return _projected(_secret(store, namespace, source.get("secretName")), source.get("items"))
-    if volume.get("projected"):
-        return _projected_volume(store, namespace, pod, volume["projected"])
-    return {}
-
-
-def _projected(data: dict[str, str], items: Any) -> dict[str, bytes]:
-    if not items:
-        return {key: value.encode() for key, value in data.items()}
-    return {str(i.get("path") or i.get("key")): data[str(i.get("key"))].encode() for i in items if i.get("key") in data}
-
-
-def _projected_volume(store: Store, namespace: str, pod: Obj, projected: Obj) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for source in projected.get("sources") or []:
-        if source.get("serviceAccountToken"):
-            path = str(source["serviceAccountToken"].get("path") or "token")
-            files[path] = f"<token of serviceaccount {pod['spec'].get('serviceAccountName', 'default')}>".encode()
-        elif source.get("configMap"):
-            ref = source["configMap"]
-            files.update(_projected(_config_map(store, namespace, ref.get("name")), ref.get("items")))
-        elif source.get("secret"):
-            ref = source["secret"]
-            files.update(_projected(_secret(store, namespace, ref.get("name")), ref.get("items")))
-        elif source.get("downwardAPI"):
-            for item in source["downwardAPI"].get("items") or []:
-                value = _field(pod, str((item.get("fieldRef") or {}).get("fieldPath") or ""))
-                if value is not None:
-                    files[str(item.get("path"))] = value.encode()
-    return files
+    return Kuard(
+        pod["metadata"]["name"], tag, list(process.argv), env, filesystem=filesystem, base_memory=process.memory
+    )

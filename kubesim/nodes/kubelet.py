@@ -29,6 +29,7 @@ conditions, boot) are heartbeat.py's.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import ipaddress
 import itertools
@@ -177,6 +178,7 @@ class Kubelet(Controller):
         self.network.kuards.probe_listeners.append(self._kuard_probe_changed)
         self.network.kuards.memory_listeners.append(self._kuard_allocated)
         self.network.work_queues.listeners.append(self._kuard_worker_finishes)
+        self.network.exit_listeners.append(self._main_process_exited)
 
     # -- following the cluster ---------------------------------------------------------------------------------
 
@@ -795,6 +797,15 @@ class Kubelet(Controller):
         if container.fate[1] == "exit" or elapsed < container.fate[0]:
             container.fate = (elapsed, "exit")
             self.requeue(key)
+
+    def _main_process_exited(self, key: Key, container_id: str, code: int) -> None:
+        """The main process ended now with this code (an attached shell left): the container terminates."""
+        container = self._running_container(key, container_id)
+        if container is None or container.process is None:
+            return
+        container.process = dataclasses.replace(container.process, exit_code=code)
+        container.fate = (self._elapsed(container.started_at, time.time()), "exit")
+        self.requeue(key)
 
     def _kuard_probe_changed(self, key: Key, container_id: str, path: str, fail_next: int) -> None:
         """kuard was told to fail its next requests on a probe path: replan the probes that ask it there."""

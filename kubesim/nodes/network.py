@@ -27,6 +27,7 @@ import functools
 import ipaddress
 import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -36,7 +37,8 @@ from kubesim.nodes.images import KUARD, ImagePullError, InvalidImageName, resolv
 from kubesim.nodes.kuard import HttpAnswer, Kuards
 from kubesim.nodes.memq import WorkQueues
 from kubesim.nodes.processes import Process, Tools, command_flags
-from kubesim.store.store import Store
+from kubesim.nodes.shell import ShellContext, exec_context
+from kubesim.store.store import Key, Store
 
 Obj = dict[str, Any]
 CLUSTER_DOMAIN = "cluster.local"
@@ -103,8 +105,10 @@ def candidates(name: str, namespace: str) -> list[str]:
 
 class Network:
     def __init__(self, store: Store, kuards: Kuards, clock: Clock) -> None:
-        self.store, self.kuards = store, kuards
+        self.store, self.kuards, self.clock = store, kuards, clock
+        self.filesystems = kuards.filesystems  # the containers' files, for `kubectl exec` and `cp` (container_fs.py)
         self.work_queues = WorkQueues(clock)
+        self.exit_listeners: list[Callable[[Key, str, int], None]] = []  # (pod key, container ID, exit code)
         kuards.dns = self.dig
         kuards.memq = self.work_queues.handle
         self.turns: dict[tuple[str, str, str], itertools.count[int]] = {}  # service port -> its next turn
@@ -224,6 +228,17 @@ class Network:
         nginx = "nginx" in process.argv[0:1] or "nginx" in str(container.get("image"))
         return HttpAnswer(200, NGINX_WELCOME if nginx else b"ok\n", "text/html")
 
+    def main_process_exited(self, pod: Obj, container_id: str, code: int) -> None:
+        """The container's main process ended with this code (an attached shell left with `exit`): the kubelet
+        ends the container."""
+        key = ("/pods", pod["metadata"].get("namespace") or "", pod["metadata"]["name"])
+        for listener in self.exit_listeners:
+            listener(key, container_id, code)
+
+    def listens(self, pod: Obj, port: int) -> bool:
+        """Whether a running container of the pod listens on the port (a connection to it is accepted)."""
+        return bool((pod.get("status") or {}).get("podIP")) and self._listener(pod, port) is not None
+
     def _listener(self, pod: Obj, port: int) -> tuple[Obj, str, Process] | None:
         """The running container whose process listens on the port, its container ID and its process."""
         statuses = {s.get("name"): s for s in (pod.get("status") or {}).get("containerStatuses") or []}
@@ -283,6 +298,16 @@ class Network:
         if records:
             lines += ["", ";; ANSWER SECTION:", *records]
         return "\n".join(lines) + "\n"
+
+    def exec_context(self, pod: Obj, container: Obj, container_id: str) -> ShellContext:
+        """What a command run by `kubectl exec` in a running container works with (shell.py): its environment,
+        its files, and this network as the pod's programs reach it."""
+        tools = self.tools_for(pod["metadata"].get("namespace") or "default")
+        statuses = (pod.get("status") or {}).get("containerStatuses") or []
+        states = [s.get("state") or {} for s in statuses if s.get("name") == container.get("name")]
+        started = ((states[0] if states else {}).get("running") or {}).get("startedAt")
+        elapsed = self.clock.since(started)  # how far its main process got (simulated seconds)
+        return exec_context(self.store, self.filesystems, tools, pod, container, container_id, elapsed)
 
     def tools_for(self, namespace: str) -> Tools:
         """The network tools of processes.py as a pod of the namespace runs them."""
@@ -372,7 +397,10 @@ class Network:
 
 def _split_url(url: str) -> tuple[str, int, str, dict[str, str]]:
     """Host, port, path and query of an http URL (the scheme may be left out, as wget and curl allow)."""
-    parts = urlsplit(url if "://" in url else "http://" + url)
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+    except ValueError:  # no URL at all, such as an unbalanced IPv6 bracket: no host to reach
+        return "", 80, "/", {}
     default = 443 if parts.scheme == "https" else 80
     try:
         port = parts.port or default

@@ -14,13 +14,16 @@ from kubesim.api.handlers import Api
 from kubesim.api.openapi import OpenAPI
 from kubesim.api.resources import ResourceRegistry
 from kubesim.clock import Clock, anchor_in
-from kubesim.components import COMPONENTS
+from kubesim.components import COMPONENTS, HOST_ACCESS
 from kubesim.controllers.context import ControllerContext
-from kubesim.controllers.runtime import ControllerManager
+from kubesim.controllers.ingress import open_ingress
+from kubesim.controllers.runtime import Controller, ControllerManager
+from kubesim.nodes.host_listeners import HostListeners
+from kubesim.nodes.ingress_proxy import IngressProxy
 from kubesim.nodes.kuard import Kuards
 from kubesim.nodes.network import Network
 from kubesim.server.auth import signing_key_at
-from kubesim.server.http import Request, Response, StreamingResponse, start_server
+from kubesim.server.http import Answer, Request, Response, start_server
 from kubesim.server.kubeconfig import write_kubeconfig
 from kubesim.server.tls import ensure_certificates
 from kubesim.store.bootstrap import bootstrap
@@ -45,9 +48,15 @@ def _too_large(size: int) -> Response:
 
 
 async def serve(
-    data_dir: Path, port: int = 0, nodes: int = 2, speed: float = 1.0, ready: asyncio.Event | None = None
+    data_dir: Path,
+    port: int = 0,
+    nodes: int = 2,
+    speed: float = 1.0,
+    ready: asyncio.Event | None = None,
+    ingress_ports: tuple[int, int] = (0, 0),
 ) -> None:
-    """Run until SIGTERM or SIGINT; the kubeconfig appears once requests are accepted."""
+    """Run until SIGTERM or SIGINT; the kubeconfig appears once requests are accepted. ingress_ports are the
+    ingress add-on's HTTP and HTTPS ports on the host (0: last run's if free, else any)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     certificates = ensure_certificates(data_dir)
     token = _admin_token(data_dir)
@@ -58,10 +67,16 @@ async def serve(
     network = Network(store, Kuards(), clock)  # what runs in the pods: shared by the kubelets, the proxy, metrics
     api = Api(store, registry, OpenAPI(registry), token, signing_key_at(data_dir / "sa-signing.key"), clock, network)
     context = ControllerContext(api, clock, token, network)
-    controllers = ControllerManager(store, clock, [component(context) for component in COMPONENTS])
+    listeners = HostListeners()  # the cluster's ports on the host: Services' node ports, the ingress add-on
+    await open_ingress(listeners, IngressProxy(store, network), store, *ingress_ports)
+    components: list[Controller] = [
+        *(component(context) for component in COMPONENTS),
+        *(component(context, listeners) for component in HOST_ACCESS),
+    ]
+    controllers = ControllerManager(store, clock, components)
     controllers.start()
 
-    async def handle(request: Request) -> Response | StreamingResponse:
+    async def handle(request: Request) -> Answer:
         response = await api.handle(request)
         store.commit()  # what the server acknowledges is durable
         return response
@@ -80,5 +95,6 @@ async def serve(
     finally:
         server.close()
         await controllers.stop()
+        await listeners.close_all()
         store.close()
         (data_dir / "kubeconfig").unlink(missing_ok=True)

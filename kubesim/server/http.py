@@ -1,8 +1,9 @@
 """HTTP/1.1 over TLS on asyncio, with h11 doing the protocol: requests in, responses or streams out.
 
-Handlers are plain coroutines `Request -> Response | StreamingResponse`; this module knows nothing
+Handlers are plain coroutines `Request -> Response | StreamingResponse | Upgrade`; this module knows nothing
 about Kubernetes. A streaming response (a watch, `logs -f`) ends when its iterator ends or when the
-client goes away.
+client goes away. An Upgrade answers 101 Switching Protocols and hands the connection, as a RawStream, to
+its session (WebSocket, SPDY: `kubectl exec` and `port-forward`); the connection closes when the session ends.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import h11
@@ -64,16 +65,65 @@ class StreamingResponse:
     headers: list[tuple[str, str]] = field(default_factory=list)
 
 
-Handler = Callable[[Request], Awaitable[Response | StreamingResponse]]
+class Transport(Protocol):
+    """A connection's bytes both ways: a socket, or a stream inside another protocol (port-forward's SPDY)."""
+
+    async def read(self) -> bytes:
+        """The next bytes the peer sent; b"" once it has closed its side."""
+        ...
+
+    async def write(self, data: bytes) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SocketTransport:
+    """An accepted TCP (or TLS) connection."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader, self._writer = reader, writer
+        self._unread = b""
+
+    def unread(self, data: bytes) -> None:
+        """Give back bytes read too early (what followed an upgrade request), to be read first."""
+        self._unread = data + self._unread
+
+    async def read(self) -> bytes:
+        if self._unread:
+            data, self._unread = self._unread, b""
+            return data
+        try:
+            return await self._reader.read(READ_SIZE)
+        except (ConnectionError, ssl.SSLError):
+            return b""
+
+    async def write(self, data: bytes) -> None:
+        self._writer.write(data)
+        await self._writer.drain()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._writer.close()
+
+
+@dataclass
+class Upgrade:
+    """A switch away from HTTP: 101 with these headers, then `session` owns the connection until it returns."""
+
+    headers: list[tuple[str, str]]
+    session: Callable[[Transport], Awaitable[None]]
+
+
+Answer = Response | StreamingResponse | Upgrade
+Handler = Callable[[Request], Awaitable[Answer]]
 TooLarge = Callable[[int], Response]
 
 
 class _Connection:
-    def __init__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, handler: Handler, too_large: TooLarge
-    ):
-        self.reader, self.writer, self.handler, self.too_large = reader, writer, handler, too_large
+    def __init__(self, transport: SocketTransport | Transport, handler: Handler, too_large: TooLarge):
+        self.transport, self.handler, self.too_large = transport, handler, too_large
         self.h11 = h11.Connection(h11.SERVER)
+        self._output = bytearray()
 
     async def run(self) -> None:
         try:
@@ -81,17 +131,20 @@ class _Connection:
                 request = await self._read_request()
                 if request is None:
                     return
-                await self._respond(await self._dispatch(request))
+                answer = await self._dispatch(request)
+                if isinstance(answer, Upgrade):
+                    await self._switch(answer)
+                    return
+                await self._respond(answer)
                 if self.h11.our_state is h11.MUST_CLOSE:
                     return
                 self.h11.start_next_cycle()
         except (h11.ProtocolError, ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
             return
         finally:
-            with contextlib.suppress(Exception):
-                self.writer.close()
+            self.transport.close()
 
-    async def _dispatch(self, request: Request | Response) -> Response | StreamingResponse:
+    async def _dispatch(self, request: Request | Response) -> Answer:
         if isinstance(request, Response):
             return request
         return await self.handler(request)
@@ -102,8 +155,7 @@ class _Connection:
             event = self.h11.next_event()
             if event is not h11.NEED_DATA:
                 return event
-            data = await self.reader.read(READ_SIZE)
-            self.h11.receive_data(data)
+            self.h11.receive_data(await self.transport.read())
 
     async def _read_request(self) -> Request | Response | None:
         event = await self._next_event()
@@ -126,6 +178,19 @@ class _Connection:
                 break
         return Request(event.method.decode(), event.target.decode("latin-1"), headers, bytes(body))
 
+    async def _switch(self, upgrade: Upgrade) -> None:
+        if self.h11.their_state is not h11.MIGHT_SWITCH_PROTOCOL:
+            await self._respond(Response(400, b"Upgrade request required\n", "text/plain"))
+            return
+        if not isinstance(self.transport, SocketTransport):
+            await self._respond(Response(400, b"protocol upgrades are not served here\n", "text/plain"))
+            return
+        self._send(h11.InformationalResponse(status_code=101, headers=upgrade.headers))
+        await self._flush()
+        leftover, _ = self.h11.trailing_data
+        self.transport.unread(bytes(leftover))
+        await upgrade.session(self.transport)
+
     def _refuse_large_body(self, size: int) -> Response:
         self.h11 = h11.Connection(h11.SERVER)  # what is left of the body is not read: close after answering
         response = self.too_large(size)
@@ -141,20 +206,20 @@ class _Connection:
             if body:
                 self._send(h11.Data(data=body))
             self._send(h11.EndOfMessage())
-            await self.writer.drain()
+            await self._flush()
             return
         await self._stream(response, headers)
 
     async def _stream(self, response: StreamingResponse, headers: list[tuple[str, str]]) -> None:
         self._send(h11.Response(status_code=response.status, headers=[*headers, ("Transfer-Encoding", "chunked")]))
-        await self.writer.drain()
-        closed = asyncio.ensure_future(self.reader.read(READ_SIZE))  # a read that returns means the client left
+        await self._flush()
+        closed = asyncio.ensure_future(self.transport.read())  # a read that returns means the client left
         try:
             async for chunk in _until_closed(response.chunks, closed):
                 self._send(h11.Data(data=chunk))
-                await self.writer.drain()
+                await self._flush()
             self._send(h11.EndOfMessage())
-            await self.writer.drain()
+            await self._flush()
         finally:
             closed.cancel()
             with contextlib.suppress(Exception):
@@ -165,7 +230,12 @@ class _Connection:
     def _send(self, event: h11.Event) -> None:
         data = self.h11.send(event)
         if data:
-            self.writer.write(data)
+            self._output += data
+
+    async def _flush(self) -> None:
+        data, self._output = bytes(self._output), bytearray()
+        if data:
+            await self.transport.write(data)
 
 
 async def _until_closed(chunks: AsyncIterator[bytes], closed: asyncio.Future[bytes]) -> AsyncIterator[bytes]:
@@ -182,10 +252,15 @@ async def _until_closed(chunks: AsyncIterator[bytes], closed: asyncio.Future[byt
             return
 
 
+async def serve_http(transport: SocketTransport | Transport, handler: Handler, too_large: TooLarge) -> None:
+    """Serve HTTP/1.1 requests on one connection until either side closes it."""
+    await _Connection(transport, handler, too_large).run()
+
+
 async def start_server(
     handler: Handler, too_large: TooLarge, host: str, port: int, context: ssl.SSLContext | None
 ) -> asyncio.Server:
     async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _Connection(reader, writer, handler, too_large).run()
+        await serve_http(SocketTransport(reader, writer), handler, too_large)
 
     return await asyncio.start_server(on_connection, host, port, ssl=context, limit=MAX_BODY)

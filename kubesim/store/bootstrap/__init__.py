@@ -1,5 +1,6 @@
 """What a new cluster holds, shaped like the kind cluster named `kuar` that readers of *Kubernetes: Up and Running*
-create: namespaces, nodes and their leases, the control plane and add-ons of kube-system, local-path storage.
+create: namespaces, nodes and their leases, the control plane and add-ons of kube-system, local-path storage, and the
+IngressClass of kubesim's ingress add-on.
 
 Objects that users or installers create (Deployments, DaemonSets, Services, ConfigMaps, ...) are made in every
 namespace; what controllers would make from them (ReplicaSets, ControllerRevisions, Running pods, endpoints) is made
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from kubesim.api.rbac import CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, bootstrap_rbac_objects
 from kubesim.store.bootstrap.core import SYSTEM_NAMESPACES, ensure_api_server_objects, ensure_namespace
+from kubesim.store.bootstrap.ingress import ensure_ingress_class
 from kubesim.store.bootstrap.kube_system import ensure_kube_system
 from kubesim.store.bootstrap.nodes import ensure_nodes, node_names
 from kubesim.store.bootstrap.objects import CLUSTER, KUBERNETES_VERSION, Boot
@@ -43,4 +45,5 @@ def bootstrap(store: Store, workers: int = 2, ca_pem: str | None = None) -> None
     ensure_api_server_objects(boot, nodes[0])
     ensure_kube_system(boot, nodes)
     ensure_local_path_storage(boot, nodes[0])
+    ensure_ingress_class(boot)
     ensure_rbac(store)
