@@ -11,11 +11,14 @@ processes.py speak HTTP/1.1 (keep-alive included) through network.py, so `curl l
 `kubectl port-forward pod/kuard 8080:8080` reaches the simulated kuard. When nothing listens on the port, the
 kubelet's error ("... connect: connection refused") goes on the error stream, and kubectl reports it. A
 listener that does not speak HTTP (redis, mysql) accepts the connection and closes it at the first request.
+kuard with a certificate in /tls (kuard.crt and kuard.key, from a Secret) also serves HTTPS on 8443, so
+`kubectl port-forward kuard-tls 8443:8443` then `curl -k https://localhost:8443/` works as in chapter 13.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +34,7 @@ from kubesim.server.spdy_connection import (
     WebSocketTunnel,
     spdy_upgrade,
 )
+from kubesim.server.tls_stream import TlsStream, server_context
 from kubesim.server.websocket import HandshakeError, WebSocket, handshake, is_websocket
 from kubesim.store.store import Store
 
@@ -125,7 +129,10 @@ class PodPortForward:
 
     async def _forward(self, key: tuple[str, str], port: int, data: SpdyStream, error: SpdyStream) -> None:
         pod = self.store.get("/pods", *key)
-        if pod is None or not self.network.listens(pod, port):
+        transport: Transport | None = None
+        if pod is not None and self.network.listens(pod, port):
+            transport = self._connection(pod, port, data)
+        if transport is None:
             await error.write(_refused(pod, port).encode())
             await error.close()
             await data.close()
@@ -142,11 +149,20 @@ class PodPortForward:
                 raise ConnectionResetError("not an HTTP server") from None
             return Response(answer.status, answer.body, answer.content_type)
 
-        transport = StreamTransport(data)
         await serve_http(transport, relay, _too_large)
-        if transport.closing is not None:
-            await transport.closing
         await error.close()
+
+    def _connection(self, pod: Obj, port: int, data: SpdyStream) -> Transport | None:
+        """The data stream as the process sees the connection: plain, or inside TLS when it serves HTTPS there;
+        None when its certificate does not load (the real process would not have started serving)."""
+        plain = StreamTransport(data)
+        certificate = self.network.tls_certificate(pod, port)
+        if certificate is None:
+            return plain
+        try:
+            return TlsStream(plain, server_context(*certificate))
+        except ssl.SSLError:
+            return None
 
 
 class StreamTransport:

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from kubesim.clock import Clock
+from kubesim.nodes.container_fs import FsError
 from kubesim.nodes.images import KUARD, ImagePullError, InvalidImageName, resolve
 from kubesim.nodes.kuard import HttpAnswer, Kuards
 from kubesim.nodes.memq import WorkQueues
@@ -44,6 +45,7 @@ Obj = dict[str, Any]
 CLUSTER_DOMAIN = "cluster.local"
 NDOTS = 5
 DNS_SERVER = "10.96.0.10"  # kube-dns's ClusterIP in kind
+KUARD_TLS_PORT, KUARD_TLS_DIR = 8443, "/tls"  # kuard's --tls-address and --tls-dir defaults
 DNS_TTL = 30  # CoreDNS's kubernetes plugin default
 NGINX_WELCOME = (
     b"<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n"
@@ -251,9 +253,27 @@ class Network:
             except (InvalidImageName, ImagePullError):
                 continue
             process = Process.of(container, image)
-            if port in process.ports:
-                return container, str(status.get("containerID") or ""), process
+            container_id = str(status.get("containerID") or "")
+            if port in process.ports or self._kuard_tls(pod, container, container_id, process, port) is not None:
+                return container, container_id, process
         return None
+
+    def tls_certificate(self, pod: Obj, port: int) -> tuple[bytes, bytes] | None:
+        """The certificate and key the process on the port serves HTTPS with; None when it speaks plain HTTP."""
+        found = self._listener(pod, port)
+        return self._kuard_tls(pod, *found, port) if found is not None else None
+
+    def _kuard_tls(
+        self, pod: Obj, container: Obj, container_id: str, process: Process, port: int
+    ) -> tuple[bytes, bytes] | None:
+        """kuard serves HTTPS on 8443 when its TLS directory holds kuard.crt and kuard.key (a mounted Secret)."""
+        if process.program != KUARD or port != KUARD_TLS_PORT:
+            return None
+        files = self.filesystems.of(self.store, pod, container, container_id)
+        try:
+            return files.read(f"{KUARD_TLS_DIR}/kuard.crt"), files.read(f"{KUARD_TLS_DIR}/kuard.key")
+        except FsError:
+            return None
 
     def start_worker(self, pod: Obj, container_id: str, process: Process, started_at: float) -> None:
         """A kuard started as a MemQ keygen worker (--keygen-memq-server=URL --keygen-memq-queue=NAME) joins the

@@ -4,6 +4,7 @@ kubectl uses by default and over raw SPDY/3.1, and what a client that breaks the
 from __future__ import annotations
 
 import base64
+import datetime
 import http.client
 import json
 import os
@@ -13,8 +14,13 @@ import ssl
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from tests.kubesim.conftest import KUBECTL, Cluster
 
@@ -169,6 +175,65 @@ def test_a_server_that_does_not_speak_http_closes_the_connection(ready: Cluster)
             with pytest.raises((ConnectionResetError, http.client.RemoteDisconnected)):
                 get(port, "/")
         socket.create_connection(("127.0.0.1", port), timeout=5).close()  # kubectl still forwards
+
+
+def _self_signed(host: str) -> tuple[bytes, bytes]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM), pem_key
+
+
+def test_kuard_serves_https_on_8443_with_the_certificate_in_tls(ready: Cluster, tmp_path: Path) -> None:
+    certificate, key = _self_signed("kuard.example.com")
+    (tmp_path / "kuard.crt").write_bytes(certificate)
+    (tmp_path / "kuard.key").write_bytes(key)
+    ready.kubectl(
+        "create", "secret", "generic", "kuard-tls", "-n", NAMESPACE,
+        f"--from-file={tmp_path / 'kuard.crt'}", f"--from-file={tmp_path / 'kuard.key'}",
+    )  # fmt: skip
+    ready.kubectl("apply", "-f", "-", stdin=KUARD_TLS)
+    ready.kubectl("wait", "-n", NAMESPACE, "--for=condition=Ready", "pod/kuard-tls", "--timeout=90s")
+    context = ssl.create_default_context(cadata=certificate.decode())
+    context.check_hostname = False
+    with forwarded(ready, "pod/kuard-tls", 8443) as port:
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=20, context=context)
+        try:
+            connection.request("GET", "/healthy")
+            assert connection.getresponse().read() == b"ok"
+            served = connection.sock.getpeercert(binary_form=True)
+        finally:
+            connection.close()
+    assert x509.load_der_x509_certificate(served or b"") == x509.load_pem_x509_certificate(certificate)
+    without = forwarded(ready, "pod/kuard", 8443)  # no certificate in /tls: nothing listens on 8443
+    with without as port, pytest.raises((ConnectionError, http.client.HTTPException)):
+        get(port, "/healthy")
+
+
+KUARD_TLS = f"""
+apiVersion: v1
+kind: Pod
+metadata: {{name: kuard-tls, namespace: {NAMESPACE}}}
+spec:
+  containers:
+  - name: kuard
+    image: {KUARD}
+    volumeMounts: [{{name: tls, mountPath: /tls, readOnly: true}}]
+  volumes: [{{name: tls, secret: {{secretName: kuard-tls}}}}]
+"""
 
 
 # -- clients that break the protocols -------------------------------------------------------------------
