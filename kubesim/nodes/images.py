@@ -17,6 +17,7 @@ from the start. Each node keeps the images it pulled (ImageCache), listed in nod
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Iterable
@@ -163,6 +164,10 @@ CATALOGUE: tuple[Image, ...] = (
     ),
 )  # fmt: skip
 _BY_REPOSITORY = {image.repository: image for image in CATALOGUE}
+PUBLIC_REGISTRIES = frozenset(("docker.io", "gcr.io", "registry.k8s.io", "quay.io", "ghcr.io", "mcr.microsoft.com"))
+COMPLETE_NAMESPACES = frozenset(("gcr.io/kuar-demo",))  # every image there is in the catalogue
+TYPO_LIKENESS = 0.75  # difflib's ratio between an unknown name and a known one above which it is a typo ("ngnix")
+_ANY_TAG = r"[\w][\w.-]{0,127}"
 # What runs in a container found running with an image the catalogue does not know (a pod stored running before
 # the catalogue knew it): it serves until stopped and passes its probes, as the control plane's do.
 ALREADY_RUNNING = Image("", frozenset(), 0, 0.0, SYSTEM)
@@ -254,7 +259,7 @@ def parse_reference(text: str) -> Reference:
 def resolve(text: str) -> ResolvedImage:
     """The catalogue image a container's `image` names; InvalidImageName, or ImagePullError when it would not pull."""
     reference = parse_reference(text)
-    image = _BY_REPOSITORY.get(reference.repository)
+    image = _BY_REPOSITORY.get(reference.repository) or _generic(reference)
     if image is None:
         raise ImagePullError(
             f'failed to pull and unpack image "{reference.name}": failed to resolve reference "{reference.name}": '
@@ -267,6 +272,22 @@ def resolve(text: str) -> ResolvedImage:
             f'failed to resolve reference "{reference.name}": {reference.name}: not found'
         )
     return ResolvedImage(reference, image, text)
+
+
+def _generic(reference: Reference) -> Image | None:
+    """An image of a public registry that the catalogue does not model: it pulls (any tag) and runs as a generic
+    long-running process that passes its probes. A name in a namespace the catalogue holds entirely
+    (gcr.io/kuar-demo) or close to a known name of its namespace (`ngnix` for `nginx`) is a typo: it does not exist."""
+    namespace, _, name = reference.repository.rpartition("/")
+    if namespace.partition("/")[0] not in PUBLIC_REGISTRIES or namespace in COMPLETE_NAMESPACES:
+        return None
+    known = [image.repository.rpartition("/")[2] for image in CATALOGUE if image.repository.startswith(namespace + "/")]
+    if any(difflib.SequenceMatcher(None, name, other).ratio() >= TYPO_LIKENESS for other in known):
+        return None
+    size = 20_000_000 + int(hex_digest(reference.repository, 6), 16) % 180_000_000
+    return Image(
+        reference.repository, frozenset(), size, 3.0, SYSTEM, memory=20 * MiB, versions=_ANY_TAG, shells=BUSYBOX
+    )
 
 
 def preloaded() -> list[ResolvedImage]:

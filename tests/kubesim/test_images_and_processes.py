@@ -54,6 +54,20 @@ def test_an_unknown_repository_is_denied_and_an_unknown_tag_not_found() -> None:
         resolve("Nginx")
 
 
+@pytest.mark.parametrize("image", ["hashicorp/http-echo:1.0", "quay.io/prometheus/node-exporter:v1.8.0", "python:3.12"])
+def test_other_public_images_pull_and_run_as_a_generic_process(image: str) -> None:
+    resolved = resolve(image)
+    assert resolved.image.size > 0 and resolved.reference.tag == image.rpartition(":")[2]
+    process = Process.of({"name": "app", "image": image}, resolved.image)
+    assert process.runs_forever
+
+
+@pytest.mark.parametrize("typo", ["ngnix", "redsi", "postgress", "gcr.io/kuar-demo/kuard:blue"])
+def test_typos_of_known_images_do_not_pull(typo: str) -> None:
+    with pytest.raises(ImagePullError, match="pull access denied"):
+        resolve(typo)
+
+
 def test_image_ids_are_stable_digests() -> None:
     assert resolve("nginx:1.27").image_id == resolve("docker.io/library/nginx:1.27").image_id
     assert resolve("nginx:1.27").image_id != resolve("nginx:1.26").image_id
