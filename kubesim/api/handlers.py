@@ -109,6 +109,7 @@ class Api:
         self.authenticator = Authenticator(admin_token, signing_key, store)
         self.authorizer = Authorizer(store)
         self.clock = clock
+        self.network = network
         self.proxy = Proxy(store, network)
         self.pod_exec = PodExec(store, network)
         self.port_forward = PodPortForward(store, network)
@@ -223,7 +224,9 @@ class Api:
         if target.key == "/pods" and target.subresource == "portforward" and method in ("GET", "POST"):
             return self.port_forward.handle(request, target.namespace or "", target.name or "")
         if target.key == "/pods" and target.subresource == "log" and method == "GET":
-            return await pod_log(self.store, self.clock, request, target.namespace or "", target.name or "")
+            namespace = target.namespace or ""
+            tools = self.network.tools_for(namespace)
+            return await pod_log(self.store, self.clock, request, namespace, target.name or "", tools)
         if target.key == "/componentstatuses" and method == "GET" and not watching:
             return self._component_statuses(request, target)
         if target.subresource == "scale":

@@ -162,7 +162,8 @@ class PodExec:
             if not options.stdin:
                 streams.stdin.put_nowait(None)
             if pod is not None and container:
-                async for chunk in printed_from_now(self.store, self.network.clock, pod, container):
+                tools = self.network.tools_for(namespace)
+                async for chunk in printed_from_now(self.store, self.network.clock, tools, pod, container):
                     streams.write(STDOUT, chunk)
             return SUCCESS
 

@@ -24,6 +24,7 @@ from typing import Any
 from kubesim.api.errors import ApiError, bad_request, not_found
 from kubesim.clock import Clock, parse_time
 from kubesim.nodes.logs import printed, process_of
+from kubesim.nodes.processes import Tools
 from kubesim.server.http import Request, Response, StreamingResponse
 from kubesim.store.store import Store
 
@@ -73,7 +74,7 @@ class Options:
 
 
 async def pod_log(
-    store: Store, clock: Clock, request: Request, namespace: str, name: str
+    store: Store, clock: Clock, request: Request, namespace: str, name: str, tools: Tools | None = None
 ) -> Response | StreamingResponse:
     """GET pods/NAME/log: the chosen container instance's lines, or a stream of them with `follow`."""
     options = Options.of(request)
@@ -83,8 +84,8 @@ async def pod_log(
     spec = container_named(pod, options.container)
     if not (pod.get("spec") or {}).get("nodeName"):
         return Response(200, b"", TEXT)
-    instance = instance_for(pod, spec, options.previous, clock)
-    lines = everything = _lines(spec, instance, clock)
+    instance = instance_for(pod, spec, options.previous, clock, tools)
+    lines = everything = _lines(spec, instance, clock, tools)
     if options.since is not None:
         lines = [line for line in lines if line[0] >= options.since]
     if options.tail is not None:
@@ -94,22 +95,24 @@ async def pod_log(
         text = text[: options.limit]
     if not options.follow or options.previous or instance.ran_for is not None:
         return Response(200, text, TEXT)
-    return StreamingResponse(200, _follow(store, clock, pod, spec, instance, options, text, len(everything)), TEXT)
+    followed = _follow(store, clock, tools, pod, spec, instance, options, text, len(everything))
+    return StreamingResponse(200, followed, TEXT)
 
 
 async def printed_from_now(
-    store: Store, clock: Clock, pod: dict[str, Any], spec: dict[str, Any]
+    store: Store, clock: Clock, tools: Tools | None, pod: dict[str, Any], spec: dict[str, Any]
 ) -> AsyncIterator[bytes]:
     """What the container's running instance prints from now on, as `kubectl attach` shows it."""
-    instance = instance_for(pod, spec, False, clock)
+    instance = instance_for(pod, spec, False, clock, tools)
     options = Options(spec["name"], False, True, False, None, None, None)
-    async for chunk in _follow(store, clock, pod, spec, instance, options, b"", len(_lines(spec, instance, clock))):
+    already = len(_lines(spec, instance, clock, tools))
+    async for chunk in _follow(store, clock, tools, pod, spec, instance, options, b"", already):
         yield chunk
 
 
 async def _follow(
-    store: Store, clock: Clock, pod: dict[str, Any], spec: dict[str, Any], instance: Instance, options: Options,
-    first: bytes, already: int,
+    store: Store, clock: Clock, tools: Tools | None, pod: dict[str, Any], spec: dict[str, Any], instance: Instance,
+    options: Options, first: bytes, already: int,
 ) -> AsyncIterator[bytes]:  # fmt: skip
     """The lines so far, then each new line as it is printed, until the instance stops or the pod goes."""
     budget = options.limit
@@ -124,8 +127,8 @@ async def _follow(
         current = store.get("/pods", namespace, name)
         if current is None or current["metadata"].get("uid") != uid:
             return
-        instance = _same_instance(current, spec, instance, clock)
-        lines = _lines(spec, instance, clock)
+        instance = _same_instance(current, spec, instance, clock, tools)
+        lines = _lines(spec, instance, clock, tools)
         chunk = b"".join(_format(line, options.timestamps) for line in lines[already:])
         already = len(lines)
         if budget is not None:
@@ -173,7 +176,9 @@ def _status_of(pod: dict[str, Any], name: str) -> dict[str, Any] | None:
     return None
 
 
-def instance_for(pod: dict[str, Any], spec: dict[str, Any], previous: bool, clock: Clock) -> Instance:
+def instance_for(
+    pod: dict[str, Any], spec: dict[str, Any], previous: bool, clock: Clock, tools: Tools | None = None
+) -> Instance:
     """The container instance whose log the kubelet serves, or its error (validateContainerLogStatus)."""
     name, pod_name = spec["name"], pod["metadata"]["name"]
     entry = _status_of(pod, name)
@@ -185,14 +190,14 @@ def instance_for(pod: dict[str, Any], spec: dict[str, Any], previous: bool, cloc
     if previous:
         if not last or not last.get("containerID"):
             raise bad_request(f'previous terminated container "{name}" in pod "{pod_name}" not found')
-        return _ended(spec, last, clock)
+        return _ended(spec, last, clock, tools)
     if running is not None:
         started = parse_time(running.get("startedAt")) or 0.0
         return Instance(str(entry.get("containerID") or ""), started, None)
     if terminated is not None and terminated.get("containerID"):
-        return _ended(spec, terminated, clock)
+        return _ended(spec, terminated, clock, tools)
     if last and last.get("containerID"):
-        return _ended(spec, last, clock)
+        return _ended(spec, last, clock, tools)
     if terminated is not None:
         raise bad_request(f'container "{name}" in pod "{pod_name}" is terminated')
     if waiting is not None:
@@ -205,18 +210,20 @@ def instance_for(pod: dict[str, Any], spec: dict[str, Any], previous: bool, cloc
     raise bad_request(f'container "{name}" in pod "{pod_name}" is waiting to start - no logs yet')
 
 
-def _ended(spec: dict[str, Any], terminated: dict[str, Any], clock: Clock) -> Instance:
+def _ended(spec: dict[str, Any], terminated: dict[str, Any], clock: Clock, tools: Tools | None) -> Instance:
     """A stopped instance. One that ended by itself printed all its program prints; one that was killed, what it
     printed until then (its timestamps only tell whole seconds, so this is what they allow)."""
     started = parse_time(terminated.get("startedAt")) or 0.0
     finished = parse_time(terminated.get("finishedAt")) or started
-    process = process_of(spec)
+    process = process_of(spec, tools)
     natural = terminated.get("reason") in _NATURAL_ENDS and terminated.get("exitCode") == process.exit_code
     ran_for = process.exits_after if natural and not process.runs_forever else (finished - started) * clock.speed
     return Instance(str(terminated.get("containerID") or ""), started, ran_for)
 
 
-def _same_instance(pod: dict[str, Any], spec: dict[str, Any], followed: Instance, clock: Clock) -> Instance:
+def _same_instance(
+    pod: dict[str, Any], spec: dict[str, Any], followed: Instance, clock: Clock, tools: Tools | None
+) -> Instance:
     """The followed instance as the pod's status now tells it: still running, or stopped (also when gone)."""
     entry = _status_of(pod, spec["name"]) or {}
     state = entry.get("state") or {}
@@ -224,13 +231,13 @@ def _same_instance(pod: dict[str, Any], spec: dict[str, Any], followed: Instance
         return followed
     for terminated in (state.get("terminated"), (entry.get("lastState") or {}).get("terminated")):
         if terminated and terminated.get("containerID") == followed.container_id:
-            return _ended(spec, terminated, clock)
+            return _ended(spec, terminated, clock, tools)
     return Instance(followed.container_id, followed.started, _running_for(followed, clock))
 
 
-def _lines(spec: dict[str, Any], instance: Instance, clock: Clock) -> list[tuple[float, str]]:
+def _lines(spec: dict[str, Any], instance: Instance, clock: Clock, tools: Tools | None) -> list[tuple[float, str]]:
     ran_for = _running_for(instance, clock) if instance.ran_for is None else instance.ran_for
-    return printed(spec, instance.started, clock.speed, ran_for)
+    return printed(spec, instance.started, clock.speed, ran_for, tools)
 
 
 def _running_for(instance: Instance, clock: Clock) -> float:

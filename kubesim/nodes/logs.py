@@ -38,24 +38,27 @@ from kubesim.nodes.images import (
     InvalidImageName,
     resolve,
 )
-from kubesim.nodes.processes import KEY_SECONDS, Process, command_flags, number
+from kubesim.nodes.processes import KEY_SECONDS, Process, Tools, command_flags, number
 
 KUARD_VERSION = "v0.10.0"
 GO_LOG_TIME = "%Y/%m/%d %H:%M:%S"
 
 
-def process_of(container: dict[str, Any]) -> Process:
-    """The process the kubelet runs for a container spec (what runs when the image is not one we know)."""
+def process_of(container: dict[str, Any], tools: Tools | None = None) -> Process:
+    """The process the kubelet runs for a container spec (what runs when the image is not one we know), with the
+    network tools of its pod's namespace so that a script's `wget` prints what it fetched."""
     try:
         image = resolve(str(container.get("image") or "")).image
     except (ImagePullError, InvalidImageName):
         image = ALREADY_RUNNING
-    return Process.of(container, image)
+    return Process.of(container, image, tools)
 
 
-def printed(container: dict[str, Any], started: float, speed: float, until: float) -> list[tuple[float, str]]:
+def printed(
+    container: dict[str, Any], started: float, speed: float, until: float, tools: Tools | None = None
+) -> list[tuple[float, str]]:
     """The lines printed in the first `until` simulated seconds of a container started at `started` (epoch)."""
-    process = process_of(container)
+    process = process_of(container, tools)
     until = min(until, process.exits_after)
     lines = []
     for offset, text in _timeline(process, str(container.get("image") or ""), lambda at: started + at / speed):

@@ -212,3 +212,7 @@ def test_jobs_reach_services_by_name(network: Cluster) -> None:
     assert _job_outcome(network, "fetch-missing-host") == ("Failed", 1)
     assert _job_outcome(network, "fetch-missing-page") == ("Failed", 1)
     assert _job_outcome(network, "lookup-missing") == ("Failed", 1)
+    fetched = network.kubectl("logs", "job/fetch", "-n", NAMESPACE).stdout
+    assert json.loads(fetched)["env"]["HOSTNAME"].startswith("alpaca-")  # what wget printed is in the log
+    missing = network.kubectl("logs", "job/fetch-missing-host", "-n", NAMESPACE).stdout
+    assert missing.strip() == "wget: bad address 'no-such-service:8080'"
