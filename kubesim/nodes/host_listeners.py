@@ -11,71 +11,50 @@ listeners speak HTTP/1.1, the only protocol the simulated processes speak (netwo
   socket that has accepted can no longer refuse.
 * The ingress controller's HTTP and HTTPS listeners (ingress_proxy.py answers their requests).
 
-A request that is not HTTP gets nginx's 400 and the connection is closed; a body above MAX_BODY gets 413. Which
-port a Service got, and when it is closed, is the business of controllers/host_ports.py.
+HTTP itself is server/http.py's, as for the API server, with nginx's answers where they differ: a request that is
+not HTTP gets nginx's 400 and the connection is closed; a body above MAX_BODY gets 413. Which port a Service got,
+and when it is closed, is the business of controllers/host_ports.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import http
 import logging
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
-
-import h11
+from http import HTTPStatus
 
 from kubesim.nodes.network import Network, Target, Unreachable
+from kubesim.server.http import Request, Response, SocketTransport, serve_http
 from kubesim.store.store import Store
 
 HOST = "127.0.0.1"
 MAX_BODY = 1024 * 1024  # nginx's client_max_body_size default
-READ_SIZE = 65536
 NGINX_PAGE = "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n" + (
     "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 )
+NGINX_REASONS = {413: "Request Entity Too Large", 503: "Service Temporarily Unavailable"}  # nginx's own words
 
 log = logging.getLogger("kubesim.host")
 
-
-@dataclass(frozen=True)
-class HostRequest:
-    method: str
-    target: str  # as sent: the path and the query string
-    headers: dict[str, str]  # names in lower case
-    body: bytes
-
-    @property
-    def path(self) -> str:
-        return urlsplit(self.target).path or "/"
-
-    @property
-    def query(self) -> dict[str, str]:
-        return dict(parse_qsl(urlsplit(self.target).query))
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: bytes
-    content_type: str = "text/html"
-    headers: tuple[tuple[str, str], ...] = ()
-
-
 # What serves one connection: called once it is accepted, it gives the function that answers each request on it
-# (None: close the connection at once); that function's None closes the connection without an answer.
-Answerer = Callable[[HostRequest], Reply | None]
+# (None: close the connection at once). That function raises ConnectionError to close the connection unanswered.
+Answerer = Callable[[Request], Response]
 Connector = Callable[[], Answerer | None]
 
 
-def nginx_page(status: int, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
+def nginx_page(status: int, headers: tuple[tuple[str, str], ...] = ()) -> Response:
     """An error page as nginx writes it, such as `404 Not Found`."""
-    title = f"{status} {_reason(status)}"
-    return Reply(status, NGINX_PAGE.format(title).encode(), "text/html", (("Server", "nginx"), *headers))
+    reason = NGINX_REASONS.get(status) or HTTPStatus(status).phrase
+    page = NGINX_PAGE.format(f"{status} {reason}").encode()
+    return Response(status, page, "text/html", [("Server", "nginx"), *headers], reason=reason)
+
+
+def forward(network: Network, target: Target, request: Request) -> Response:
+    """The answer of the process at target to a request from the host; raises Unreachable when none can answer."""
+    query = {name: values[-1] for name, values in request.query.items()}
+    answer = network.http(target, request.method, request.path or "/", query, request.body)
+    return Response(answer.status, answer.body, answer.content_type)
 
 
 class HostListeners:
@@ -92,10 +71,14 @@ class HostListeners:
 
         async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             accepted.add(writer)
+            transport = SocketTransport(reader, writer)
             try:
-                await serve_connection(reader, writer, connect)
+                await serve_connection(transport, connect)
+            except Exception:  # a bug of ours: the client sees the connection close, the server goes on
+                log.exception("a host connection failed")
             finally:
                 accepted.discard(writer)
+                transport.close()
 
         server = await asyncio.start_server(on_connection, HOST, port, ssl=context)
         self.servers[key], self.connections[key] = server, accepted
@@ -140,93 +123,31 @@ def service_connector(store: Store, network: Network, namespace: str, name: str,
 
 
 def _process_at(network: Network, target: Target) -> Answerer:
-    def answer(request: HostRequest) -> Reply | None:
+    def answer(request: Request) -> Response:
         try:
-            reply = network.http(target, request.method, request.path, request.query, request.body)
+            return forward(network, target, request)
         except Unreachable:
-            return None
-        return Reply(reply.status, reply.body, reply.content_type)
+            raise ConnectionResetError("nothing answers HTTP on the endpoint") from None
 
     return answer
 
 
-async def serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, connect: Connector) -> None:
-    """Answer the requests of one connection until either side closes it."""
-    connection = h11.Connection(h11.SERVER)
-    try:
-        answer = connect()
-        while answer is not None:
-            request = await _read_request(connection, reader)
-            if request is None:
-                return
-            reply = answer(request) if isinstance(request, HostRequest) else request
-            if reply is None:
-                return
-            _send_reply(connection, writer, reply, request.method if isinstance(request, HostRequest) else "")
-            await writer.drain()
-            if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
-                return
-            connection.start_next_cycle()
-    except h11.RemoteProtocolError:
-        with contextlib.suppress(Exception):
-            _send_reply(connection, writer, nginx_page(400), "")
-            await writer.drain()
-    except (h11.LocalProtocolError, ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
+async def serve_connection(transport: SocketTransport, connect: Connector) -> None:
+    """Answer the requests of one connection, all from what it was connected to when accepted, until either side
+    closes it."""
+    answer = connect()
+    if answer is None:
         return
-    except Exception:  # a bug of ours: the client sees the connection close, the server goes on
-        log.exception("a host connection failed")
-    finally:
-        with contextlib.suppress(Exception):
-            writer.close()
+
+    async def handle(request: Request) -> Response:
+        return answer(request)
+
+    await serve_http(transport, handle, _too_large, MAX_BODY, _bad_request)
 
 
-async def _read_request(connection: h11.Connection, reader: asyncio.StreamReader) -> HostRequest | Reply | None:
-    """The next request, a Reply that refuses it (too large), or None when the client has gone."""
-    event = await _next_event(connection, reader)
-    if not isinstance(event, h11.Request):
-        return None
-    headers: dict[str, str] = {}
-    for name, value in event.headers:
-        key = name.decode("latin-1").lower()
-        headers[key] = f"{headers[key]},{value.decode('latin-1')}" if key in headers else value.decode("latin-1")
-    body = bytearray()
-    while True:
-        part = await _next_event(connection, reader)
-        if isinstance(part, h11.Data):
-            body += part.data
-            if len(body) > MAX_BODY:
-                return nginx_page(413, (("Connection", "close"),))
-        elif isinstance(part, h11.EndOfMessage):
-            return HostRequest(event.method.decode(), event.target.decode("latin-1"), headers, bytes(body))
-        else:
-            return None
+def _too_large(_: int) -> Response:
+    return nginx_page(413)
 
 
-async def _next_event(connection: h11.Connection, reader: asyncio.StreamReader) -> Any:
-    while True:
-        event = connection.next_event()
-        if event is not h11.NEED_DATA:
-            return event
-        connection.receive_data(await reader.read(READ_SIZE))
-
-
-def _send_reply(connection: h11.Connection, writer: asyncio.StreamWriter, reply: Reply, method: str) -> None:
-    headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body))), *reply.headers]
-    body = b"" if method == "HEAD" else reply.body  # HEAD is told the length of what it would get, not the bytes
-    for event in (
-        h11.Response(status_code=reply.status, headers=headers, reason=_reason(reply.status).encode()),
-        h11.Data(data=body),
-        h11.EndOfMessage(),
-    ):
-        data = connection.send(event)
-        if data:
-            writer.write(data)
-
-
-def _reason(status: int) -> str:
-    if status == 503:
-        return "Service Temporarily Unavailable"  # nginx's wording
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+def _bad_request() -> Response:
+    return nginx_page(400)

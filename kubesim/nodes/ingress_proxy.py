@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from kubesim.nodes.host_listeners import Answerer, HostRequest, Reply, nginx_page
+from kubesim.nodes.host_listeners import Answerer, forward, nginx_page
 from kubesim.nodes.ingress_routes import (
     INGRESS_CLASSES,
     INGRESSES,
@@ -46,6 +46,7 @@ from kubesim.nodes.ingress_routes import (
     serves,
 )
 from kubesim.nodes.network import Network, Unreachable
+from kubesim.server.http import Request, Response
 from kubesim.store.store import Store
 
 Obj = dict[str, Any]
@@ -77,28 +78,27 @@ class IngressProxy:
     def secure(self) -> Answerer:
         return lambda request: self.answer(request, secure=True)
 
-    def answer(self, request: HostRequest, secure: bool) -> Reply:
+    def answer(self, request: Request, secure: bool) -> Response:
         host = request_host(request.headers.get("host", ""))
         table = self.routing_table()
         if not secure and table.is_tls_host(host):
             port = "" if self.https_port == DEFAULT_HTTPS_PORT else f":{self.https_port}"
             return nginx_page(308, (("Location", f"https://{host}{port}{request.target}"),))
-        backend = table.backend(host, request.path)
+        backend = table.backend(host, request.path or "/")
         if backend is None:
             return nginx_page(404)
         return self._forward(backend, request)
 
-    def _forward(self, backend: Backend, request: HostRequest) -> Reply:
+    def _forward(self, backend: Backend, request: Request) -> Response:
         service = self.store.get("/services", backend.namespace, backend.service) if backend.service else None
         service_port = service_port_of(service, backend.port) if service is not None else None
         target = self.network.to_service(service, service_port) if service and service_port else None
         if target is None:
             return nginx_page(503)
         try:
-            answer = self.network.http(target, request.method, request.path, request.query, request.body)
+            return forward(self.network, target, request)
         except Unreachable:
             return nginx_page(502)
-        return Reply(answer.status, answer.body, answer.content_type)
 
     def _choose_certificate(self, connection: ssl.SSLObject, server_name: str | None, _: ssl.SSLContext) -> None:
         if not server_name:

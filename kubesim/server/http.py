@@ -4,6 +4,11 @@ Handlers are plain coroutines `Request -> Response | StreamingResponse | Upgrade
 about Kubernetes. A streaming response (a watch, `logs -f`) ends when its iterator ends or when the
 client goes away. An Upgrade answers 101 Switching Protocols and hands the connection, as a RawStream, to
 its session (WebSocket, SPDY: `kubectl exec` and `port-forward`); the connection closes when the session ends.
+
+A body above the server's limit is answered by its `too_large` response and the connection closed. Input that is
+not HTTP closes the connection, after the server's `bad_request` answer when it has one (nginx answers 400; the API
+server just closes). A HEAD request gets the status and headers its GET would get, Content-Length included, and no
+body. The status line carries the standard reason phrase unless a Response names its own (nginx has some).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -50,6 +56,7 @@ class Response:
     content_type: str = "application/json"
     headers: list[tuple[str, str]] = field(default_factory=list)
     payload: Any = None  # the object a JSON body holds: encoded only when the answer leaves the process
+    reason: str = ""  # the status line's words when not the standard phrase
 
     def encoded(self) -> bytes:
         if self.payload is not None and not self.body:
@@ -117,11 +124,20 @@ class Upgrade:
 Answer = Response | StreamingResponse | Upgrade
 Handler = Callable[[Request], Awaitable[Answer]]
 TooLarge = Callable[[int], Response]
+BadRequest = Callable[[], Response]
 
 
 class _Connection:
-    def __init__(self, transport: SocketTransport | Transport, handler: Handler, too_large: TooLarge):
+    def __init__(
+        self,
+        transport: SocketTransport | Transport,
+        handler: Handler,
+        too_large: TooLarge,
+        max_body: int,
+        bad_request: BadRequest | None,
+    ):
         self.transport, self.handler, self.too_large = transport, handler, too_large
+        self.max_body, self.bad_request = max_body, bad_request
         self.h11 = h11.Connection(h11.SERVER)
         self._output = bytearray()
 
@@ -135,10 +151,12 @@ class _Connection:
                 if isinstance(answer, Upgrade):
                     await self._switch(answer)
                     return
-                await self._respond(answer)
+                await self._respond(answer, head=isinstance(request, Request) and request.method == "HEAD")
                 if self.h11.our_state is h11.MUST_CLOSE:
                     return
                 self.h11.start_next_cycle()
+        except h11.RemoteProtocolError:
+            await self._refuse_bad_request()
         except (h11.ProtocolError, ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
             return
         finally:
@@ -172,7 +190,7 @@ class _Connection:
             part = await self._next_event()
             if isinstance(part, h11.Data):
                 body += part.data
-                if len(body) > MAX_BODY:
+                if len(body) > self.max_body:
                     return self._refuse_large_body(len(body))
             elif isinstance(part, h11.EndOfMessage):
                 break
@@ -197,27 +215,36 @@ class _Connection:
         response.headers.append(("Connection", "close"))
         return response
 
-    async def _respond(self, response: Response | StreamingResponse) -> None:
+    async def _refuse_bad_request(self) -> None:
+        """Say what was wrong with input that is not HTTP, if the server answers it; h11 then closes."""
+        if self.bad_request is None or self.h11.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+            return
+        response = self.bad_request()
+        response.headers.append(("Connection", "close"))
+        with contextlib.suppress(h11.ProtocolError, OSError):  # the client may be gone already
+            await self._respond(response)
+
+    async def _respond(self, response: Response | StreamingResponse, head: bool = False) -> None:
         headers = [("Content-Type", response.content_type), *response.headers]
         if isinstance(response, Response):
             body = response.encoded()
             headers.append(("Content-Length", str(len(body))))
-            self._send(h11.Response(status_code=response.status, headers=headers))
-            if body:
+            self._send(h11.Response(status_code=response.status, headers=headers, reason=_reason(response)))
+            if body and not head:  # h11 holds HEAD to its promise: the length of what a GET gets, no bytes
                 self._send(h11.Data(data=body))
             self._send(h11.EndOfMessage())
             await self._flush()
             return
-        await self._stream(response, headers)
+        await self._stream(response, headers, head)
 
-    async def _stream(self, response: StreamingResponse, headers: list[tuple[str, str]]) -> None:
-        self._send(h11.Response(status_code=response.status, headers=[*headers, ("Transfer-Encoding", "chunked")]))
+    async def _stream(self, response: StreamingResponse, headers: list[tuple[str, str]], head: bool) -> None:
+        headers = [*headers, ("Transfer-Encoding", "chunked")]
+        self._send(h11.Response(status_code=response.status, headers=headers, reason=_reason(response)))
         await self._flush()
         closed = asyncio.ensure_future(self.transport.read())  # a read that returns means the client left
         try:
-            async for chunk in _until_closed(response.chunks, closed):
-                self._send(h11.Data(data=chunk))
-                await self._flush()
+            if not head:  # HEAD is told that a stream would follow, and gets none of it
+                await self._relay(_until_closed(response.chunks, closed))
             self._send(h11.EndOfMessage())
             await self._flush()
         finally:
@@ -226,6 +253,11 @@ class _Connection:
                 await response.chunks.aclose()  # type: ignore[attr-defined]
         if closed.done() and not closed.cancelled():
             raise ConnectionError("client closed the stream")
+
+    async def _relay(self, chunks: AsyncIterator[bytes]) -> None:
+        async for chunk in chunks:
+            self._send(h11.Data(data=chunk))
+            await self._flush()
 
     def _send(self, event: h11.Event) -> None:
         data = self.h11.send(event)
@@ -236,6 +268,15 @@ class _Connection:
         data, self._output = bytes(self._output), bytearray()
         if data:
             await self.transport.write(data)
+
+
+def _reason(response: Response | StreamingResponse) -> bytes:
+    if isinstance(response, Response) and response.reason:
+        return response.reason.encode()
+    try:
+        return HTTPStatus(response.status).phrase.encode()
+    except ValueError:
+        return b""
 
 
 async def _until_closed(chunks: AsyncIterator[bytes], closed: asyncio.Future[bytes]) -> AsyncIterator[bytes]:
@@ -252,9 +293,15 @@ async def _until_closed(chunks: AsyncIterator[bytes], closed: asyncio.Future[byt
             return
 
 
-async def serve_http(transport: SocketTransport | Transport, handler: Handler, too_large: TooLarge) -> None:
+async def serve_http(
+    transport: SocketTransport | Transport,
+    handler: Handler,
+    too_large: TooLarge,
+    max_body: int = MAX_BODY,
+    bad_request: BadRequest | None = None,
+) -> None:
     """Serve HTTP/1.1 requests on one connection until either side closes it."""
-    await _Connection(transport, handler, too_large).run()
+    await _Connection(transport, handler, too_large, max_body, bad_request).run()
 
 
 async def start_server(
