@@ -22,6 +22,7 @@ from kubesim.api import (
     discovery,
     meta,
     pod_deletion,
+    pod_security,
     tables,
     template_generation,
     validation,
@@ -69,6 +70,11 @@ _PROTOBUF = "application/vnd.kubernetes.protobuf"
 _BOOKMARK_SECONDS = 60.0
 GENERATE_NAME_ATTEMPTS = 8  # the API server draws a taken generated name again (RetryGenerateName, GA in 1.32)
 _INITIAL_EVENTS_END = "k8s.io/initial-events-end"
+
+
+def _with_warnings(response: Response, warnings: list[str]) -> Response:
+    response.headers.extend(("Warning", validation.warning_header(text)) for text in warnings)
+    return response
 
 
 def _json(
@@ -402,14 +408,22 @@ class Api:
         causes = validation.validate_create(resource.kind, resource.group, obj) + self._custom_causes(resource, obj)
         if causes:
             raise invalid(resource.kind, name, resource.group, causes)
+        warnings = self._pod_security(target.key, namespace, obj)
         admission.validate(self.store, target.key, obj, dry_run=request.arg("dryRun") == "All")
         if request.arg("dryRun") == "All":
-            return _json(obj, 201)
+            return _with_warnings(_json(obj, 201), warnings)
         stored = self._store_new(target, namespace or "", obj)
         if target.key == crds.CRD_KEY:
             stored = self.store.update(target.key, "", stored["metadata"]["name"], crds.established(stored))
             self._serve_crd(stored)
-        return _json(stored, 201)
+        return _with_warnings(_json(stored, 201), warnings)
+
+    def _pod_security(self, resource_key: str, namespace: str | None, obj: dict[str, Any]) -> list[str]:
+        """Pod Security admission for a new pod (refused at the enforce level) or workload (warned)."""
+        home = self.store.get(NAMESPACES, "", namespace) if namespace else None
+        if resource_key == "/pods":
+            return pod_security.admit_pod(home, obj)
+        return pod_security.workload_warnings(home, resource_key, obj)
 
     def _store_new(self, target: Target, namespace: str, obj: dict[str, Any]) -> dict[str, Any]:
         """Store a new object; a name drawn from generateName that is taken is drawn again, as the API server does."""
@@ -493,7 +507,10 @@ class Api:
             return _json(self.store.delete(target.key, target.store_namespace, target.name))
         if target.key == crds.CRD_KEY:
             self._serve_crd(stored)
-        return _json(stored)
+        warnings = []
+        if target.key == NAMESPACES:
+            warnings = pod_security.relabel_warnings(old, stored, self.store.list("/pods", target.name))
+        return _with_warnings(_json(stored), warnings)
 
     def _patch(self, request: Request, target: Target) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
