@@ -241,7 +241,13 @@ class _Connection:
         headers = [*headers, ("Transfer-Encoding", "chunked")]
         self._send(h11.Response(status_code=response.status, headers=headers, reason=_reason(response)))
         await self._flush()
-        closed = asyncio.ensure_future(self.transport.read())  # a read that returns means the client left
+        early = bytearray()  # the client's next request, when it comes before this stream has ended
+
+        async def client_leaves() -> None:
+            while data := await self.transport.read():
+                early.extend(data)
+
+        closed = asyncio.ensure_future(client_leaves())
         try:
             if not head:  # HEAD is told that a stream would follow, and gets none of it
                 await self._relay(_until_closed(response.chunks, closed))
@@ -253,6 +259,8 @@ class _Connection:
                 await response.chunks.aclose()  # type: ignore[attr-defined]
         if closed.done() and not closed.cancelled():
             raise ConnectionError("client closed the stream")
+        if early:
+            self.h11.receive_data(bytes(early))  # kept for the next cycle, as h11 keeps pipelined requests
 
     async def _relay(self, chunks: AsyncIterator[bytes]) -> None:
         async for chunk in chunks:
@@ -279,10 +287,10 @@ def _reason(response: Response | StreamingResponse) -> bytes:
         return b""
 
 
-async def _until_closed(chunks: AsyncIterator[bytes], closed: asyncio.Future[bytes]) -> AsyncIterator[bytes]:
+async def _until_closed(chunks: AsyncIterator[bytes], closed: asyncio.Future[Any]) -> AsyncIterator[bytes]:
     iterator = chunks.__aiter__()
     while True:
-        following = asyncio.ensure_future(iterator.__anext__())
+        following: asyncio.Future[Any] = asyncio.ensure_future(iterator.__anext__())
         done, _ = await asyncio.wait({following, closed}, return_when=asyncio.FIRST_COMPLETED)
         if following not in done:
             following.cancel()

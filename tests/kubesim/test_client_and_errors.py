@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import ssl
 import threading
 import urllib.error
@@ -136,3 +137,26 @@ def test_generators_that_send_protobuf(cluster: Cluster) -> None:
     cluster.kubectl("create", "job", "once", "--image=busybox:1.36", "-n", "made-by-protobuf", "--", "true")
     names = cluster.kubectl("get", "secret,deployment,job", "-n", "made-by-protobuf", "-o", "name").stdout.split()
     assert {"secret/db", "deployment.apps/web", "job.batch/once"} <= set(names)
+
+
+def test_a_request_sent_while_a_watch_streams_is_answered_after_it(cluster: Cluster) -> None:
+    """A client that sends its next request on the connection before a watch ends (as urllib3 may, reusing it the
+    moment the watch's last chunk arrives) loses neither the watch nor the request."""
+    kubeconfig = yaml.safe_load(cluster.kubeconfig.read_text())
+    host, port = kubeconfig["clusters"][0]["cluster"]["server"].removeprefix("https://").split(":")
+    token = kubeconfig["users"][0]["user"]["token"]
+    context = ssl.create_default_context(cafile=str(cluster.data_dir / "ca.crt"))
+    head = f"Host: {host}\r\nAuthorization: Bearer {token}\r\n"
+    watch = f"GET /api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=2 HTTP/1.1\r\n{head}\r\n"
+    following = f"GET /api/v1/namespaces/default HTTP/1.1\r\n{head}Connection: close\r\n\r\n"
+    with (
+        socket.create_connection((host, int(port)), timeout=30) as raw_socket,
+        context.wrap_socket(raw_socket, server_hostname=host) as tls,
+    ):
+        tls.sendall(watch.encode())
+        received = tls.recv(65536)  # the watch's response head: it is streaming now
+        tls.sendall(following.encode())
+        while chunk := tls.recv(65536):
+            received += chunk
+    assert received.count(b"HTTP/1.1 200") == 2
+    assert received.index(b"0\r\n\r\n") < received.index(b'"kind":"Namespace"')  # the watch ended first
