@@ -367,14 +367,14 @@ def test_init_containers_run_one_by_one_before_the_app(lab: Cluster) -> None:
 
 def test_a_deleted_pod_terminates_gracefully_then_goes(lab: Cluster) -> None:
     shell = (
-        f'{{"spec":{{"nodeName":"{NODE}","terminationGracePeriodSeconds":40,'
+        f'{{"spec":{{"nodeName":"{NODE}","terminationGracePeriodSeconds":200,'
         '"containers":[{"name":"shell","image":"busybox","command":["sh","-c","sleep 3600"]}]}}'
     )
     lab.kubectl("run", "shell", "-n", NAMESPACE, "--image=busybox", f"--overrides={shell}")
     assert eventually(lambda: row(lab, "shell")[2] == "Running")
     lab.kubectl("delete", "pod", "shell", "-n", NAMESPACE, "--wait=false")
     terminating = pod(lab, "shell")
-    assert terminating["metadata"]["deletionGracePeriodSeconds"] == 40
+    assert terminating["metadata"]["deletionGracePeriodSeconds"] == 200
     assert row(lab, "shell")[2] == "Terminating"
     assert eventually(lambda: "Killing" in reasons(lab, "shell"))
     killing = next(event for event in events(lab, "shell") if event["reason"] == "Killing")
