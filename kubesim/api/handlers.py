@@ -20,6 +20,7 @@ from kubesim.api import (
     defaults,
     deprecations,
     discovery,
+    health,
     meta,
     pod_deletion,
     pod_security,
@@ -125,8 +126,8 @@ class Api:
 
     async def handle(self, request: Request) -> Answer:
         try:
-            if request.path in ("/healthz", "/livez", "/readyz"):
-                return Response(200, b"ok", "text/plain")
+            if health.is_health(request.path):
+                return health.answer(request)
             user = self.authenticator.authenticate(request.headers)
             if user is None:
                 raise UNAUTHORIZED

@@ -160,3 +160,13 @@ def test_a_request_sent_while_a_watch_streams_is_answered_after_it(cluster: Clus
             received += chunk
     assert received.count(b"HTTP/1.1 200") == 2
     assert received.index(b"0\r\n\r\n") < received.index(b'"kind":"Namespace"')  # the watch ended first
+
+
+def test_readyz_verbose_lists_its_checks(cluster: Cluster) -> None:
+    verbose = cluster.kubectl("get", "--raw", "/readyz?verbose").stdout
+    assert verbose.startswith("[+]ping ok\n")
+    assert "[+]etcd ok" in verbose and verbose.rstrip().endswith("readyz check passed")
+    assert cluster.kubectl("get", "--raw", "/livez").stdout == "ok"
+    assert cluster.kubectl("get", "--raw", "/readyz/etcd").stdout == "ok"
+    excluded = cluster.kubectl("get", "--raw", "/livez?verbose&exclude=etcd").stdout
+    assert "[+]etcd ok" not in excluded and excluded.rstrip().endswith("livez check passed")
