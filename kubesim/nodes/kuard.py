@@ -259,20 +259,21 @@ class Kuards:
             listener(key, container_id, allocated)
 
 
-def failing_from(schedule: Schedule, elapsed: float, fail_next: int) -> Schedule:
+def failing_from(schedule: Schedule, natural: Schedule, elapsed: float, fail_next: int) -> Schedule:
     """A probe's schedule once kuard was told, `elapsed` seconds after it started, to fail the next `fail_next`
-    requests (all of them when negative): the probe's next ticks answer 500, then it answers as before."""
-    if fail_next == 0:
-        return schedule
+    requests (all of them when negative; none, so stop failing, when 0): what was planned before stays, the probe's
+    next ticks answer 500, then it answers as the process naturally would (`natural`: a new setting replaces the
+    last one, so an earlier "fail for good" ends too)."""
     ticks_before = max(0, math.ceil((elapsed - schedule.start) / schedule.period))
     next_tick = schedule.start + ticks_before * schedule.period
-    until = FOREVER if fail_next < 0 else next_tick + (fail_next - 0.5) * schedule.period
-    kept = [answer for answer in schedule.answers if answer.since < elapsed]
-    after = [answer for answer in schedule.answers if answer.since > until]
-    resumed = [answer for answer in schedule.answers if answer.since <= until][-1:]
-    answers = [*kept, Answer(elapsed, False, "HTTP probe failed with statuscode: 500")]
+    until = elapsed if fail_next == 0 else FOREVER if fail_next < 0 else next_tick + (fail_next - 0.5) * schedule.period
+    answers = [answer for answer in schedule.answers if answer.since < elapsed]
+    if fail_next != 0:
+        answers.append(Answer(elapsed, False, "HTTP probe failed with statuscode: 500"))
     if until != FOREVER:
-        answers += [dataclasses.replace(answer, since=until) for answer in resumed] + after
+        resumed = [answer for answer in natural.answers if answer.since <= until][-1:]
+        answers += [dataclasses.replace(answer, since=until) for answer in resumed]
+        answers += [answer for answer in natural.answers if answer.since > until]
     return dataclasses.replace(schedule, answers=tuple(answers))
 
 

@@ -110,6 +110,7 @@ class ContainerRun:
     fate: tuple[float, str] = (FOREVER, "")  # seconds after start, and how the process ends then
     stopping: bool = False  # the kubelet has sent SIGTERM
     schedules: dict[str, Schedule] = field(default_factory=dict)
+    natural_schedules: dict[str, Schedule] = field(default_factory=dict)  # as planned, before kuard was told to fail
     started_after: float = 0.0  # a startup probe's success, in seconds after start (FOREVER: never)
     ready_flips: list[tuple[float, bool]] = field(default_factory=list)
     reported: dict[str, float] = field(default_factory=dict)  # probe -> failing ticks reported up to then
@@ -768,6 +769,7 @@ class Kubelet(Controller):
         if limit and process.memory > limit and fate[0] > OOM_AFTER:
             fate = (OOM_AFTER, "oom")
         container.schedules, container.started_after, container.fate = schedules, started_after, fate
+        container.natural_schedules = dict(schedules)
         self.network.start_worker(pod, container.container_id, process, container.started_at)
         container.reported = {}
 
@@ -817,7 +819,8 @@ class Kubelet(Controller):
             action = (container.spec.get(f"{kind.lower()}Probe") or {}).get("httpGet") or {}
             if kind == STARTUP or str(action.get("path") or "/") != path:
                 continue
-            container.schedules[kind] = schedule = failing_from(schedule, elapsed, fail_next)
+            natural = container.natural_schedules.get(kind, schedule)
+            container.schedules[kind] = schedule = failing_from(schedule, natural, elapsed, fail_next)
             if kind == READINESS:
                 container.ready_flips = schedule.flips(False)
                 continue

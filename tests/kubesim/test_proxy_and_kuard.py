@@ -223,6 +223,30 @@ def test_failing_healthy_makes_the_liveness_probe_restart_kuard(pods: Cluster) -
     assert fresh["failNext"] == 0 and fresh["history"] == []
 
 
+def test_ready_fails_for_good_until_told_to_stop(pods: Cluster) -> None:
+    probed = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "kuard-ready", "namespace": NAMESPACE},
+        "spec": {
+            "containers": [
+                {
+                    "name": "kuard",
+                    "image": KUARD,
+                    "readinessProbe": {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 2},
+                }
+            ]
+        },
+    }
+    pods.kubectl("apply", "-f", "-", stdin=json.dumps(probed))
+    assert eventually(lambda: pod_ready(pods, "kuard-ready"))
+    ready_api = f"{POD_PROXY}/kuard-ready:8080/proxy/ready/api"
+    pods.kubectl("replace", "--raw", ready_api, "-f", "-", stdin='{"failNext": -1}')
+    assert eventually(lambda: not pod_ready(pods, "kuard-ready"))
+    pods.kubectl("replace", "--raw", ready_api, "-f", "-", stdin='{"failNext": 0}')
+    assert eventually(lambda: pod_ready(pods, "kuard-ready")), "readiness never came back after failNext 0"
+
+
 # -- the kuard model on its own ---------------------------------------------------------------------------------
 
 
@@ -278,12 +302,21 @@ def test_env_mem_fs_and_not_found() -> None:
 
 def test_failing_from_fails_the_next_ticks_then_answers_as_before() -> None:
     schedule = Schedule((Answer(0.0, True),), start=0.0, period=10.0, success_threshold=1, failure_threshold=3)
-    failing = failing_from(schedule, 25.0, 3)  # ticks at 30, 40, 50 fail; 60 passes again
+    failing = failing_from(schedule, schedule, 25.0, 3)  # ticks at 30, 40, 50 fail; 60 passes again
     assert [(a.since, a.ok) for a in failing.answers] == [(0.0, True), (25.0, False), (55.0, True)]
     assert [moment for moment, passing in failing.flips(True) if not passing] == [50.0]
-    forever = failing_from(schedule, 25.0, -1)
+    forever = failing_from(schedule, schedule, 25.0, -1)
     assert [(a.since, a.ok) for a in forever.answers] == [(0.0, True), (25.0, False)]
-    assert failing_from(schedule, 25.0, 0) == schedule
+    assert [(a.since, a.ok) for a in failing_from(schedule, schedule, 25.0, 0).answers] == [(0.0, True), (25.0, True)]
+
+
+def test_fail_next_zero_ends_an_earlier_fail_for_good() -> None:
+    natural = Schedule((Answer(0.0, True),), start=0.0, period=10.0, success_threshold=1, failure_threshold=3)
+    forever = failing_from(natural, natural, 25.0, -1)
+    healed = failing_from(forever, natural, 72.0, 0)
+    assert [(a.since, a.ok) for a in healed.answers] == [(0.0, True), (25.0, False), (72.0, True)]
+    again = failing_from(forever, natural, 72.0, 2)  # a finite count replaces "for good" too: ticks 80, 90 fail
+    assert [(a.since, a.ok) for a in again.answers] == [(0.0, True), (25.0, False), (72.0, False), (95.0, True)]
 
 
 def last_termination(cluster: Cluster, name: str) -> str:
