@@ -2,7 +2,7 @@
 
     kubesim serve --data-dir DIR [--port N] [--nodes N] [--speed X]   run in the foreground (SIGTERM stops it)
                   [--ingress-port N] [--ingress-tls-port N]        the ingress add-on's HTTP and HTTPS ports
-    kubesim up | down | status | reset                     run it in the background for the notebooks
+    kubesim up [--speed X] | down | status | reset         run it in the background for the notebooks
     kubesim node stop NAME | start NAME | list             power a running cluster's nodes off and on
     kubesim load NAME [--rate RPS] [--duration D] | load stop NAME   put request load on a Service
     kubesim ports                                          what the host reaches: the ingress, Services' ports
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                        ("status", "say whether it runs"), ("reset", "stop it and delete its data")):  # fmt: skip
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, default=default_home())
+        if name == "up":
+            command.add_argument("--speed", type=float, default=1.0, help="passed to `kubesim serve` (default: 1)")
     _add_node_commands(commands)
     _add_load_command(commands)
     args = parser.parse_args(argv)
@@ -62,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         return _node(args)
     if args.command == "load":
         return _load(args)
-    return {"up": _up, "down": _down, "status": _status, "reset": _reset}[args.command](args.data_dir)
+    if args.command == "up":
+        return _up(args.data_dir, args.speed)
+    return {"down": _down, "status": _status, "reset": _reset}[args.command](args.data_dir)
 
 
 def _add_node_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -132,14 +136,19 @@ def _pid(data_dir: Path) -> int | None:
         return None
 
 
-def _up(data_dir: Path) -> int:
+def _up(data_dir: Path, speed: float = 1.0) -> int:
+    if not speed > 0:
+        print("kubesim: --speed takes a number above 0, such as 10 for ten times faster", file=sys.stderr)
+        return 2
     if _pid(data_dir) is not None and (data_dir / "kubeconfig").exists():
         print(data_dir / "kubeconfig")
         return 0
     data_dir.mkdir(parents=True, exist_ok=True)
+    # A server killed with -9 leaves its kubeconfig behind; waiting for a fresh one tells when this one is ready.
+    (data_dir / "kubeconfig").unlink(missing_ok=True)
     log = open(data_dir / "kubesim.log", "ab")  # noqa: SIM115 - handed to the child process
     process = subprocess.Popen(
-        [sys.executable, "-m", "kubesim", "serve", "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "kubesim", "serve", "--data-dir", str(data_dir), "--speed", str(speed)],
         stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     (data_dir / "kubesim.pid").write_text(str(process.pid))

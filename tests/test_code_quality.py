@@ -5,7 +5,7 @@ import sys
 
 from tests.conftest import ROOT
 
-PACKAGES_AND_TESTS = ["kubelint", "kubesim", "tests", "bench"]
+PACKAGES_AND_TESTS = ["kubelint", "kubesim", "kuarlab", "tests", "bench"]
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
