@@ -29,8 +29,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import posixpath
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -322,12 +323,20 @@ class Filesystems:
         self.shared: dict[tuple[str, ...], Volume] = {}  # (kind, owner, name) -> a writable volume
 
     def of(self, store: Store, pod: Obj, container: Obj, container_id: str) -> ContainerFilesystem:
+        """The container's filesystem; its ConfigMap, Secret and projected volumes show what those objects hold
+        now, as the kubelet refreshes them (within about a minute on a real node; at once here), except where only
+        one key is mounted with subPath, which a real kubelet never refreshes."""
         filesystem = self.instances.get(container_id)
+        mounts = self._mounts(store, pod, container)
         if filesystem is None:
-            filesystem = ContainerFilesystem(image_layer(pod, container), self._mounts(store, pod, container))
+            filesystem = ContainerFilesystem(image_layer(pod, container), mounts)
             if len(self.instances) >= MAX_INSTANCES:
                 del self.instances[next(iter(self.instances))]
             self.instances[container_id] = filesystem
+            return filesystem
+        for point, mount in mounts.items():
+            if mount.volume.read_only and mount.base == "/" and point in filesystem.mounts:
+                filesystem.mounts[point] = mount
         return filesystem
 
     def _mounts(self, store: Store, pod: Obj, container: Obj) -> dict[str, Mount]:
@@ -433,11 +442,22 @@ def _hosts(pod: Obj) -> str:
 # -- the environment --------------------------------------------------------------------------------------------
 
 
+_REFERENCE = re.compile(r"(\$?)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+
+
 def container_env(store: Store, pod: Obj, container: Obj) -> dict[str, str]:
-    """The environment the container runtime gives a container: env and envFrom resolved, HOSTNAME set."""
+    """The environment the container runtime gives a container: HOSTNAME, the Service variables the kubelet sets
+    (the `kubernetes` Service's always; with enableServiceLinks, every Service of the pod's namespace, as
+    `ALPACA_PROD_SERVICE_HOST` and docker-link style `ALPACA_PROD_PORT_8080_TCP...`), then envFrom and env resolved
+    (they win over the Service variables). The Services are those there now; a real kubelet takes the ones that
+    existed when the container started."""
     namespace = pod["metadata"].get("namespace") or "default"
     env = {"PATH": PATH, "HOSTNAME": pod["metadata"]["name"]}
-    env.update(_kubernetes_service_env(store))
+    links = (pod.get("spec") or {}).get("enableServiceLinks", True) is not False
+    services = store.list("/services", namespace) if links else []
+    master = store.get("/services", "default", "kubernetes")
+    for service in [*services, *([master] if master is not None else [])]:
+        env.update(service_variables(service))
     for source in container.get("envFrom") or []:
         data = _source_data(store, namespace, source)
         prefix = str(source.get("prefix") or "")
@@ -451,21 +471,41 @@ def container_env(store: Store, pod: Obj, container: Obj) -> dict[str, str]:
     return env
 
 
-def _kubernetes_service_env(store: Store) -> dict[str, str]:
-    service = store.get("/services", "default", "kubernetes")
-    ip = ((service or {}).get("spec") or {}).get("clusterIP")
-    if not ip:
+def expand_references(words: Iterable[str], env: dict[str, str]) -> list[str]:
+    """A command line with `$(VAR)` replaced by the container's variable, as the kubelet expands command and args:
+    `$$(VAR)` stays a literal `$(VAR)`, and a reference to a variable the container lacks stays as it is."""
+    return [_REFERENCE.sub(lambda match: _referenced(match, env), word) for word in words]
+
+
+def _referenced(match: re.Match[str], env: dict[str, str]) -> str:
+    if match.group(1):  # $$(VAR): escaped
+        return match.group(0)[1:]
+    return env.get(match.group(2), match.group(0))
+
+
+def service_variables(service: Obj) -> dict[str, str]:
+    """The variables the kubelet sets for one Service with a cluster IP (none for headless or ExternalName ones)."""
+    spec = service.get("spec") or {}
+    ip, ports = spec.get("clusterIP"), [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+    if not ip or ip == "None" or not ports:
         return {}
-    return {
-        "KUBERNETES_SERVICE_HOST": ip,
-        "KUBERNETES_SERVICE_PORT": "443",
-        "KUBERNETES_SERVICE_PORT_HTTPS": "443",
-        "KUBERNETES_PORT": f"tcp://{ip}:443",
-        "KUBERNETES_PORT_443_TCP": f"tcp://{ip}:443",
-        "KUBERNETES_PORT_443_TCP_PROTO": "tcp",
-        "KUBERNETES_PORT_443_TCP_PORT": "443",
-        "KUBERNETES_PORT_443_TCP_ADDR": ip,
+    name = str(service["metadata"]["name"]).upper().replace("-", "_")
+    first = ports[0]
+    variables = {
+        f"{name}_SERVICE_HOST": str(ip),
+        f"{name}_SERVICE_PORT": str(first.get("port")),
+        f"{name}_PORT": f"{str(first.get('protocol') or 'TCP').lower()}://{ip}:{first.get('port')}",
     }
+    for port in ports:
+        number, protocol = str(port.get("port")), str(port.get("protocol") or "TCP")
+        if port.get("name"):
+            variables[f"{name}_SERVICE_PORT_{str(port['name']).upper().replace('-', '_')}"] = number
+        prefix = f"{name}_PORT_{number}_{protocol}"
+        variables[prefix] = f"{protocol.lower()}://{ip}:{number}"
+        variables[f"{prefix}_PROTO"] = protocol.lower()
+        variables[f"{prefix}_PORT"] = number
+        variables[f"{prefix}_ADDR"] = str(ip)
+    return variables
 
 
 def _source_data(store: Store, namespace: str, source: Obj) -> dict[str, str]:

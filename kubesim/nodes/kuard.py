@@ -31,7 +31,14 @@ from collections.abc import Callable
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
-from kubesim.nodes.container_fs import ContainerFilesystem, Filesystems, FsError, Volume, container_env
+from kubesim.nodes.container_fs import (
+    ContainerFilesystem,
+    Filesystems,
+    FsError,
+    Volume,
+    container_env,
+    expand_references,
+)
 from kubesim.nodes.probes import Schedule
 from kubesim.nodes.processes import FOREVER, Answer, Process
 from kubesim.store.store import Key, Store
@@ -282,6 +289,5 @@ def build(store: Store, pod: Obj, container: Obj, process: Process, filesystem: 
     image = str(container.get("image") or "")
     tag = image.rpartition(":")[2] if ":" in image.rpartition("/")[2] else "latest"
     env = container_env(store, pod, container)
-    return Kuard(
-        pod["metadata"]["name"], tag, list(process.argv), env, filesystem=filesystem, base_memory=process.memory
-    )
+    argv = expand_references(process.argv, env)
+    return Kuard(pod["metadata"]["name"], tag, argv, env, filesystem=filesystem, base_memory=process.memory)

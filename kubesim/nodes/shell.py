@@ -43,6 +43,7 @@ from kubesim.nodes.container_fs import (
     Filesystems,
     FsError,
     container_env,
+    expand_references,
     hostname,
 )
 from kubesim.nodes.images import ImagePullError, InvalidImageName, resolve
@@ -123,6 +124,7 @@ def exec_context(
     except (InvalidImageName, ImagePullError):
         shells, argv = frozenset(), ()
     env = {**container_env(store, pod, container)}
+    argv = tuple(expand_references(argv, env))
     env.setdefault("HOME", "/root")  # the runtime sets it from the user's entry in /etc/passwd
     return ShellContext(
         env,

@@ -84,6 +84,17 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {{name: referencing, namespace: {NAMESPACE}}}
+spec:
+  containers:
+  - name: kuard
+    image: {KUARD}
+    args: ["$(ANOTHER_PARAM)", "$(NOT_SET)", "$$(ANOTHER_PARAM)"]
+    env:
+    - {{name: ANOTHER_PARAM, valueFrom: {{configMapKeyRef: {{name: my-config, key: another-param}}}}}}
+---
+apiVersion: v1
+kind: Pod
 metadata: {{name: quiet, namespace: {NAMESPACE}}}
 spec:
   containers: [{{name: pause, image: registry.k8s.io/pause:3.10}}]
@@ -94,7 +105,7 @@ TRANSPORTS = pytest.mark.parametrize("websockets", [True, False], ids=["websocke
 @pytest.fixture(scope="module")
 def ready(cluster: Cluster) -> Cluster:
     cluster.kubectl("apply", "-f", "-", stdin=SETUP)
-    for pod in ("kuard", "quiet"):
+    for pod in ("kuard", "quiet", "referencing"):
         cluster.kubectl("wait", "-n", NAMESPACE, "--for=condition=Ready", f"pod/{pod}", "--timeout=90s")
     cluster.kubectl("wait", "-n", NAMESPACE, "--for=condition=Available", "deploy/alpaca-prod", "--timeout=90s")
     cluster.kubectl("wait", "-n", NAMESPACE, "--for=jsonpath={.status.phase}=Succeeded", "pod/done", "--timeout=90s")
@@ -120,6 +131,27 @@ def test_env_shows_the_containers_environment(ready: Cluster, websockets: bool) 
     assert "HOSTNAME=kuard" in lines
     assert "ANOTHER_PARAM=another-value" in lines
     assert any(line.startswith("KUBERNETES_SERVICE_HOST=") for line in lines)
+
+
+def test_service_variables_and_command_references(ready: Cluster) -> None:
+    ip = ready.kubectl("get", "svc", "alpaca-prod", "-n", NAMESPACE, "-o", "jsonpath={.spec.clusterIP}").stdout
+    lines = kubectl(ready, "exec", "deploy/alpaca-prod", "--", "env").stdout.decode().splitlines()
+    assert f"ALPACA_PROD_SERVICE_HOST={ip}" in lines
+    assert "ALPACA_PROD_SERVICE_PORT=8080" in lines
+    assert f"ALPACA_PROD_PORT_8080_TCP=tcp://{ip}:8080" in lines
+    processes = kubectl(ready, "exec", "referencing", "--", "ps").stdout.decode()
+    assert "/kuard another-value $(NOT_SET) $(ANOTHER_PARAM)" in processes  # $$( ) escapes, unknown stays
+
+
+def test_a_changed_config_map_shows_in_the_mounted_files(ready: Cluster) -> None:
+    assert kubectl(ready, "exec", "kuard", "--", "cat", "/config/extra-param").stdout == b"extra-value"
+    ready.kubectl("patch", "configmap", "my-config", "-n", NAMESPACE, "-p", '{"data":{"extra-param":"changed"}}')
+    try:
+        assert kubectl(ready, "exec", "kuard", "--", "cat", "/config/extra-param").stdout == b"changed"
+    finally:
+        ready.kubectl(
+            "patch", "configmap", "my-config", "-n", NAMESPACE, "-p", '{"data":{"extra-param":"extra-value"}}'
+        )
 
 
 @TRANSPORTS
