@@ -38,6 +38,7 @@ class View:
         self._lists: dict[str, WatchedList] = {}
         self._widget: Any = None
         self._throttle = Throttle(_weak_call(self._refresh))
+        self._on_event = _weak_call(self._seen)
         self._finalizer: weakref.finalize | None = None
 
     def text(self) -> str:
@@ -76,7 +77,7 @@ class View:
         return self._widget
 
     def _follow(self, name: str, list_objects: Callable[..., Any], **arguments: Any) -> None:
-        self._lists[name] = WatchedList(name, list_objects, self._throttle, **arguments)
+        self._lists[name] = WatchedList(name, list_objects, self._on_event, **arguments)
 
     def _started(self) -> None:
         """Called by subclasses once they follow everything: from here on the view stops with the kernel.
@@ -96,10 +97,14 @@ class View:
         return [f"watching {name}: {each.error}" for name, each in self._lists.items() if each.error]
 
     def _changed(self) -> None:
-        """Hook for views that keep a history of what they saw; called before each render."""
+        """Hook for views that keep a history of what they saw: called on every change a watch brings, from its
+        thread, so that no step is missed between two renders."""
+
+    def _seen(self) -> None:
+        self._changed()
+        self._throttle()
 
     def _refresh(self) -> None:
-        self._changed()
         if self._widget is not None:
             try:
                 self._widget.value = self.html()

@@ -17,6 +17,7 @@ The ReplicaSets are the namespace's whose ownerReference is the Deployment; the 
 from __future__ import annotations
 
 import html
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ class Sample:
     seconds: float
     old: int
     new: int
+    newest: str = ""  # the newest ReplicaSet's name: a new revision at the same counts is a step too
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,10 @@ def ready_old_and_new(replicasets: list[Object]) -> tuple[int, int]:
 def next_history(history: list[Sample], seconds: float, replicasets: list[Object]) -> list[Sample]:
     """`history` with a sample for now when the ready counts changed, keeping the last HISTORY_LENGTH."""
     old, new = ready_old_and_new(replicasets)
-    if history and (history[-1].old, history[-1].new) == (old, new):
+    newest = _name(replicasets[0]) if replicasets else ""
+    if history and (history[-1].old, history[-1].new, history[-1].newest) == (old, new, newest):
         return history
-    return [*history, Sample(seconds, old, new)][-HISTORY_LENGTH:]
+    return [*history, Sample(seconds, old, new, newest)][-HISTORY_LENGTH:]
 
 
 def render_text(state: RolloutState) -> str:
@@ -124,6 +127,7 @@ class RolloutView(View):
         self.deployment = deployment.rpartition("/")[2]  # "deploy/kuard" as kubectl spells it, or just "kuard"
         self._opened = time.monotonic()
         self._history: list[Sample] = []
+        self._sampling = threading.Lock()
         apps = client.AppsV1Api(api_client)
         self._follow(
             "deployment",
@@ -154,8 +158,9 @@ class RolloutView(View):
     def _changed(self) -> None:
         if not self._lists["replicasets"].synced:
             return  # no ReplicaSets listed yet is not "zero replicas ready"
-        replicasets = owned_by(self._objects("replicasets"), self.deployment)
-        self._history = next_history(self._history, time.monotonic() - self._opened, replicasets)
+        with self._sampling:  # both watch threads (Deployment, ReplicaSets) may bring a change at once
+            replicasets = owned_by(self._objects("replicasets"), self.deployment)
+            self._history = next_history(self._history, time.monotonic() - self._opened, replicasets)
 
 
 def _deployment_line(state: RolloutState) -> str:

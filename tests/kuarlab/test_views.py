@@ -228,10 +228,18 @@ def test_rollout_history_gets_a_sample_per_change() -> None:
         sets = [replicaset("kuard-2", 2, 3, new), replicaset("kuard-1", 1, 3, old)]
         history = rollout_rendering.next_history(history, float(seconds), sets)
     assert history == [
-        rollout_rendering.Sample(0.0, 3, 0),
-        rollout_rendering.Sample(2.0, 2, 1),
-        rollout_rendering.Sample(4.0, 0, 3),
+        rollout_rendering.Sample(0.0, 3, 0, "kuard-2"),
+        rollout_rendering.Sample(2.0, 2, 1, "kuard-2"),
+        rollout_rendering.Sample(4.0, 0, 3, "kuard-2"),
     ]
+
+
+def test_a_new_revision_at_the_same_counts_is_a_step_of_the_history() -> None:
+    before = [replicaset("kuard-2", 2, 0, 0), replicaset("kuard-1", 1, 0, 0)]
+    after = [replicaset("kuard-3", 3, 0, 0), *before]  # a Recreate to another revision, all at 0 for now
+    history = rollout_rendering.next_history([], 0.0, before)
+    history = rollout_rendering.next_history(history, 1.0, after)
+    assert [(sample.seconds, sample.newest) for sample in history] == [(0.0, "kuard-2"), (1.0, "kuard-3")]
 
 
 def test_rollout_text_shows_the_replicasets_and_the_history() -> None:
