@@ -330,6 +330,8 @@ class Filesystems:
         mounts = self._mounts(store, pod, container)
         if filesystem is None:
             filesystem = ContainerFilesystem(image_layer(pod, container), mounts)
+            # readOnlyRootFilesystem: the container writes only to its volumes (once the kubelet's files are in)
+            filesystem.layer.read_only = bool((container.get("securityContext") or {}).get("readOnlyRootFilesystem"))
             if len(self.instances) >= MAX_INSTANCES:
                 del self.instances[next(iter(self.instances))]
             self.instances[container_id] = filesystem

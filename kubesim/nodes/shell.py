@@ -90,6 +90,16 @@ class ExecIO(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class User:
+    uid: int
+    gid: int
+    groups: tuple[int, ...]
+
+
+ROOT = User(0, 0, (0,))
+
+
 @dataclass
 class ShellContext:
     """What a command run in a container works with."""
@@ -102,6 +112,18 @@ class ShellContext:
     shells: frozenset[str] = frozenset(("sh", "ash"))  # the image's shells; none: no utilities at all
     main_argv: tuple[str, ...] = ()  # PID 1
     working_dir: str = "/"
+    user: User = ROOT
+
+
+def user_of(pod: Obj, container: Obj) -> User:
+    """Who the container's processes run as: runAsUser and runAsGroup (the container's over the pod's), with
+    fsGroup and supplementalGroups as further groups."""
+    pod_context = (pod.get("spec") or {}).get("securityContext") or {}
+    own = container.get("securityContext") or {}
+    uid = int(own.get("runAsUser", pod_context.get("runAsUser", 0)) or 0)
+    gid = int(own.get("runAsGroup", pod_context.get("runAsGroup", 0)) or 0)
+    extra = [pod_context.get("fsGroup"), *(pod_context.get("supplementalGroups") or [])]
+    return User(uid, gid, tuple(sorted({gid, *(int(group) for group in extra if group is not None)})))
 
 
 def exec_context(
@@ -135,6 +157,7 @@ def exec_context(
         shells,
         tuple(argv),
         str(container.get("workingDir") or "/"),
+        user_of(pod, container),
     )
 
 

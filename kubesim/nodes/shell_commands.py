@@ -841,15 +841,30 @@ async def sleep(sh: Shell, args: list[str], io: Streams) -> int:
 @command("id")
 async def id_(sh: Shell, args: list[str], io: Streams) -> int:
     flags, _, _ = _flags(args, "ugnr")
+    user = sh.context.user
     if "u" in flags or "g" in flags:
-        io.out(b"root\n" if "n" in flags else b"0\n")
+        number = user.uid if "u" in flags else user.gid
+        io.out(f"{_account(number) if 'n' in flags else number}\n".encode())
     else:
-        io.out(b"uid=0(root) gid=0(root) groups=0(root)\n")
+        groups = ",".join(_with_name(group) for group in user.groups)
+        io.out(f"uid={_with_name(user.uid)} gid={_with_name(user.gid)} groups={groups}\n".encode())
     return 0
+
+
+def _account(number: int) -> str:
+    """The name /etc/passwd gives a uid or gid: only root's is known, as in an image that adds no users."""
+    return "root" if number == 0 else str(number)
+
+
+def _with_name(number: int) -> str:
+    return f"{number}(root)" if number == 0 else str(number)
 
 
 @command("whoami")
 async def whoami(sh: Shell, args: list[str], io: Streams) -> int:
+    uid = sh.context.user.uid
+    if uid != 0:
+        return _fail(io, f"whoami: unknown uid {uid}")
     io.out(b"root\n")
     return 0
 

@@ -95,6 +95,18 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {{name: hardened, namespace: {NAMESPACE}}}
+spec:
+  securityContext: {{runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, supplementalGroups: [4000]}}
+  containers:
+  - name: kuard
+    image: {KUARD}
+    securityContext: {{readOnlyRootFilesystem: true}}
+    volumeMounts: [{{name: scratch, mountPath: /scratch}}]
+  volumes: [{{name: scratch, emptyDir: {{}}}}]
+---
+apiVersion: v1
+kind: Pod
 metadata: {{name: quiet, namespace: {NAMESPACE}}}
 spec:
   containers: [{{name: pause, image: registry.k8s.io/pause:3.10}}]
@@ -105,7 +117,7 @@ TRANSPORTS = pytest.mark.parametrize("websockets", [True, False], ids=["websocke
 @pytest.fixture(scope="module")
 def ready(cluster: Cluster) -> Cluster:
     cluster.kubectl("apply", "-f", "-", stdin=SETUP)
-    for pod in ("kuard", "quiet", "referencing"):
+    for pod in ("kuard", "quiet", "referencing", "hardened"):
         cluster.kubectl("wait", "-n", NAMESPACE, "--for=condition=Ready", f"pod/{pod}", "--timeout=90s")
     cluster.kubectl("wait", "-n", NAMESPACE, "--for=condition=Available", "deploy/alpaca-prod", "--timeout=90s")
     cluster.kubectl("wait", "-n", NAMESPACE, "--for=jsonpath={.status.phase}=Succeeded", "pod/done", "--timeout=90s")
@@ -141,6 +153,16 @@ def test_service_variables_and_command_references(ready: Cluster) -> None:
     assert f"ALPACA_PROD_PORT_8080_TCP=tcp://{ip}:8080" in lines
     processes = kubectl(ready, "exec", "referencing", "--", "ps").stdout.decode()
     assert "/kuard another-value $(NOT_SET) $(ANOTHER_PARAM)" in processes  # $$( ) escapes, unknown stays
+
+
+def test_the_security_context_decides_the_user_and_a_read_only_root(ready: Cluster) -> None:
+    assert kubectl(ready, "exec", "hardened", "--", "id").stdout == b"uid=1000 gid=3000 groups=2000,3000,4000\n"
+    whoami = kubectl(ready, "exec", "hardened", "--", "whoami")
+    assert whoami.returncode == 1 and b"whoami: unknown uid 1000" in whoami.stderr
+    refused = kubectl(ready, "exec", "hardened", "--", "touch", "/x")
+    assert refused.returncode == 1 and b"Read-only file system" in refused.stderr
+    assert kubectl(ready, "exec", "hardened", "--", "touch", "/scratch/x").returncode == 0
+    assert kubectl(ready, "exec", "kuard", "--", "id", "-un").stdout == b"root\n"
 
 
 def test_a_changed_config_map_shows_in_the_mounted_files(ready: Cluster) -> None:
