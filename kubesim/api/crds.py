@@ -44,6 +44,14 @@ def resources_of(crd: dict[str, Any]) -> list[Resource]:
     return resources
 
 
+def printer_columns(crd: dict[str, Any] | None, version: str) -> list[dict[str, Any]]:
+    """The additionalPrinterColumns of one version of a CRD (none: kubectl shows NAME and AGE)."""
+    for served in ((crd or {}).get("spec") or {}).get("versions") or []:
+        if served.get("name") == version:
+            return list(served.get("additionalPrinterColumns") or [])
+    return []
+
+
 def established(crd: dict[str, Any]) -> dict[str, Any]:
     """The CRD with the status the API server gives an accepted definition."""
     result = copy.deepcopy(crd)

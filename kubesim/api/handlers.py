@@ -317,11 +317,17 @@ class Api:
         return Response(200, opening + encoded + b"]}", JSON)
 
     def _table(self, request: Request, target: Target, items: list[dict[str, Any]], listing: bool = True) -> Response:
+        resource = target.resource
+        columns = None
+        if self.registry.is_custom(resource):
+            crd = self.store.get(crds.CRD_KEY, "", f"{resource.plural}.{resource.group}")
+            columns = crds.printer_columns(crd, resource.version)
         body = tables.table(
-            (target.resource.group, target.resource.kind),
+            (resource.group, resource.kind),
             items,
             include_object=request.arg("includeObject") or "Metadata",
             now=datetime.datetime.now(datetime.UTC),
+            printer_columns=columns,
             listing=listing,
         )
         body.setdefault("metadata", {})["resourceVersion"] = str(self.store.rv)

@@ -62,3 +62,19 @@ def test_custom_resources_are_checked_against_their_schema(cluster: Cluster) -> 
     untitled = cluster.kubectl("apply", "-f", "-", stdin=LESSON.replace(", title: Pods", ""), check=False)
     assert "spec.title: Required value" in untitled.stderr
     cluster.kubectl("delete", "crd", "lessons.kuar.example.com")
+
+
+def test_kubectl_get_shows_the_printer_columns_of_the_crd(cluster: Cluster) -> None:
+    columns = """\
+      additionalPrinterColumns:
+        - {name: Chapter, type: integer, jsonPath: .spec.chapter}
+        - {name: Title, type: string, jsonPath: .spec.title}
+"""
+    cluster.kubectl("apply", "-f", "-", stdin=CRD.replace("      schema:\n", columns + "      schema:\n"))
+    cluster.kubectl("apply", "-f", "-", stdin=LESSON)
+    header, row = cluster.kubectl("get", "lessons").stdout.splitlines()
+    assert header.split() == ["NAME", "CHAPTER", "TITLE"]
+    assert row.split() == ["pods", "5", "Pods"]
+    cluster.kubectl("apply", "-f", "-", stdin=CRD)  # no columns: the API server's default, AGE
+    assert cluster.kubectl("get", "lessons").stdout.split()[:2] == ["NAME", "AGE"]
+    cluster.kubectl("delete", "crd", "lessons.kuar.example.com")
