@@ -403,20 +403,23 @@ class Lab:
 
     # live views (kuarlab.views)
 
-    def cluster_view(self, label: str = "color", **options: Any) -> Any:
+    def cluster_view(self, label: str = "color", namespace: str | None = None, **options: Any) -> Any:
+        """Nodes and the pods on them, live (the chapter's namespace unless another is named)."""
         from kuarlab.views import ClusterView
 
-        return ClusterView(self.api(), str(self.namespace), label=label, **options)
+        return ClusterView(self.api(), namespace or str(self.namespace), label=label, **options)
 
-    def rollout_view(self, deployment: str, **options: Any) -> Any:
+    def rollout_view(self, deployment: str, namespace: str | None = None, **options: Any) -> Any:
+        """A Deployment's old and new ReplicaSets over time, live."""
         from kuarlab.views import RolloutView
 
-        return RolloutView(self.api(), str(self.namespace), deployment=deployment, **options)
+        return RolloutView(self.api(), namespace or str(self.namespace), deployment=deployment, **options)
 
-    def service_view(self, service: str, **options: Any) -> Any:
+    def service_view(self, service: str, namespace: str | None = None, **options: Any) -> Any:
+        """A Service, its endpoints and their pods, live."""
         from kuarlab.views import ServiceView
 
-        return ServiceView(self.api(), str(self.namespace), service=service, **options)
+        return ServiceView(self.api(), namespace or str(self.namespace), service=service, **options)
 
 
 def _all_passed(verdicts: list[criteria.Verdict]) -> bool:
