@@ -17,6 +17,7 @@ checks), `progress` (what is done), `views` (live widgets) and `layers` (chapter
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -182,6 +183,18 @@ class Lab:
         if outcome.killed_after is not None:
             print(f"(kuarlab: killed `{_shown(argv)}` after {outcome.killed_after:g} s: it did not finish)")
         return outcome.completed() if capture else None
+
+    def port_forward(self, target: str, port: int) -> int:
+        """`kubectl port-forward TARGET :PORT` in the background, on a local port that is free (a fixed one may be
+        taken on a shared machine): the local port, for `http_get(f"http://localhost:{port}/...")`."""
+        self._connected_kubeconfig()
+        argv = [str(commands.project_kubectl()), "port-forward", target, f":{port}"]
+        started = self._background.start(argv, "port-forward", str(self.namespace))
+        found = re.search(r"Forwarding from 127\.0\.0\.1:(\d+)", "".join(started.lines))
+        if found is None:
+            started.stop()
+            raise RuntimeError(f"kuarlab: `kubectl port-forward {target} :{port}` listens on no IPv4 port")
+        return int(found.group(1))
 
     def http_get(self, url: str) -> str:
         with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_SECONDS) as response:

@@ -4,8 +4,10 @@ nbval starts a notebook's kernel while it sets up the notebook's first cell, and
 of that moment. So, around that setup only (the other tests of the same process see their usual environment), each
 pytest process (each xdist worker) gives its kernels a throwaway home for kubesim and for kuarlab's state, so that a
 worker's notebooks share one kubesim and never touch the learner's own cluster or progress:
-KUARLAB_BACKEND=kubesim, KUBESIM_SPEED=20 (simulated delays pass 20 times faster), KUARLAB_AUTOSOLVE=1 (a failing
-check runs its solution and must then pass: this proves every solution) and KUARLAB_PLAIN=1 (views print text).
+KUARLAB_BACKEND=kubesim (unless it is set already: tests/kuarlab/test_notebooks_on_a_kubeconfig.py runs them all
+with kubeconfig, against a cluster they did not start), KUBESIM_SPEED=20 (simulated delays pass 20 times faster),
+KUARLAB_AUTOSOLVE=1 (a failing check runs its solution and must then pass: this proves every solution) and
+KUARLAB_PLAIN=1 (views print text).
 JPY_SESSION_NAME is the notebook's path, as Jupyter sets it, so that `%load_ext kuarlab` finds the chapter. That
 kubesim is stopped when the session ends.
 """
@@ -34,7 +36,7 @@ def _kernel_environment(notebook: Path) -> dict[str, str]:
     return {
         "KUBESIM_HOME": str(_home() / "kubesim"),
         "KUARLAB_HOME": str(_home() / "kuarlab"),
-        "KUARLAB_BACKEND": "kubesim",
+        "KUARLAB_BACKEND": os.environ.get("KUARLAB_BACKEND") or "kubesim",  # the real-cluster lane sets kubeconfig
         "KUBESIM_SPEED": "20",
         "KUARLAB_AUTOSOLVE": "1",
         "KUARLAB_PLAIN": "1",

@@ -90,6 +90,15 @@ def test_port_forward_runs_in_the_background_until_stopped(
     assert capsys.readouterr().out.endswith("kuarlab: stopped 1 background process\n")
 
 
+def test_port_forward_picks_a_free_local_port_and_gives_it(lab: Lab, capsys: pytest.CaptureFixture[str]) -> None:
+    lab.kubectl(f"apply -f {KUARD_POD}", capture=True)
+    lab.kubectl("wait --for=condition=Ready pod/kuard --timeout=60s", capture=True)
+    port = lab.port_forward("pod/kuard", 8080)
+    assert f"Forwarding from 127.0.0.1:{port} -> 8080" in capsys.readouterr().out
+    assert lab.http_get(f"http://localhost:{port}/ready") == "ok"
+    lab.stop("port-forward")
+
+
 def test_a_port_forward_that_cannot_start_says_why(lab: Lab) -> None:
     with pytest.raises(RuntimeError, match=r"did not start listening; it said: .*not found"):
         lab.kubectl("port-forward pod/absent 8080")
