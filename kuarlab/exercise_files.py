@@ -24,6 +24,10 @@ asks it of every object that matches rather than of one. `what_to_look_at:` repl
 when it fails. `KUARLAB_EXERCISES_DIR` points kuarlab at another folder of chNN.yaml files (an instructor's own
 exercises). The files are read strictly: a key kuarlab does not know is an error that names the file and the
 exercise, so a typo never makes a check pass by asking less.
+
+`edition: student` at the top of a file marks the students' copy that `kuarlab student-version` writes: the same
+tasks, criteria and hints, and no solutions (a `solution:` in such a file is an error), so that `lab.solution`
+tells the learner to ask the instructor instead of saying that none was written.
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ CRITERION_KEYS = frozenset(
 )
 EXERCISE_KEYS = frozenset({"task", "criteria", "hints", "solution"})
 SOLUTION_KEYS = frozenset({"explain", "commands"})
-FILE_KEYS = frozenset({"chapter", "title", "exercises"})
+FILE_KEYS = frozenset({"chapter", "title", "edition", "exercises"})
+STUDENT_EDITION = "student"
 
 
 class ExerciseFileError(Exception):
@@ -82,6 +87,7 @@ class Exercise:
     criteria: tuple[Criterion, ...]
     hints: tuple[str, ...] = ()
     solution: Solution | None = None
+    student_edition: bool = False  # from a file whose solutions were left out for students
 
 
 @dataclass(frozen=True)
@@ -145,19 +151,25 @@ def parse_chapter(text: str, source: str) -> Chapter:
     where = _Where(source)
     mapping = where.mapping(document, "the file", FILE_KEYS)
     chapter = chapter_id(str(where.required(mapping, "chapter", str | int, "the file")))
+    edition = mapping.get("edition")
+    if edition not in (None, STUDENT_EDITION):
+        raise ExerciseFileError(f"{source}: the file: edition takes {STUDENT_EDITION!r} or nothing, not {edition!r}")
     exercises = where.mapping(where.required(mapping, "exercises", dict, "the file"), "exercises", None)
     for key in exercises:
         if not isinstance(key, str):  # YAML reads 5.10 as the number 5.1
             raise ExerciseFileError(f'{source}: exercise {key}: quote exercise ids, such as "5.1"')
-    parsed = {key: _exercise(where, chapter, key, value) for key, value in exercises.items()}
+    student = edition == STUDENT_EDITION
+    parsed = {key: _exercise(where, chapter, key, value, student) for key, value in exercises.items()}
     return Chapter(chapter, str(mapping.get("title", "")), parsed)
 
 
-def _exercise(where: _Where, chapter: str, exercise_id: str, value: Any) -> Exercise:
+def _exercise(where: _Where, chapter: str, exercise_id: str, value: Any, student: bool) -> Exercise:
     context = f"exercise {exercise_id}"
     if chapter_of_exercise(exercise_id) != chapter:
         raise ExerciseFileError(f"{where.source}: {context}: its number does not belong to chapter {chapter}")
     mapping = where.mapping(value, context, EXERCISE_KEYS)
+    if student and "solution" in mapping:
+        raise ExerciseFileError(f"{where.source}: {context}: a student edition carries no solution")
     criteria = where.required(mapping, "criteria", list, context)
     if not criteria:
         raise ExerciseFileError(f"{where.source}: {context}: criteria is empty: a check must ask something")
@@ -171,6 +183,7 @@ def _exercise(where: _Where, chapter: str, exercise_id: str, value: Any) -> Exer
         criteria=tuple(_criterion(where, f"{context}, criterion {n}", item) for n, item in enumerate(criteria, 1)),
         hints=tuple(hints),
         solution=_solution(where, context, mapping.get("solution")),
+        student_edition=student,
     )
 
 

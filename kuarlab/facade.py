@@ -3,6 +3,7 @@
 ```python
 from kuarlab import lab
 lab.connect("05")              # choose the cluster, chapter namespace ch05, %kubectl
+                               # (exercises="../exercises": a folder of chNN.yaml, as student copies use)
 %kubectl get pods -w           # bounded: stops after lab.watch_seconds
 lab.check("5.1", wait=60)      # the exercise's criteria against the live cluster
 lab.hint("5.1"); lab.solution("5.1")
@@ -27,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kuarlab import backend, commands, criteria, exercise_files, progress
+from kuarlab import backend, binder, commands, criteria, exercise_files, progress
 from kuarlab.exercise_files import Exercise
 
 AUTOSOLVE_WAIT_SECONDS = 120.0
@@ -68,6 +69,7 @@ class Lab:
         self._api: Any = None
         self._reader: criteria.ClusterReader | None = None
         self._background = commands.BackgroundProcesses()
+        self._told_about_binder = False
 
     def __repr__(self) -> str:
         if self.namespace is None:
@@ -79,8 +81,10 @@ class Lab:
 
     # connecting
 
-    def connect(self, chapter: str | int) -> Lab:
+    def connect(self, chapter: str | int, exercises: str | None = None) -> Lab:
         chapter = exercise_files.chapter_id(chapter)
+        if exercises is not None:
+            _use_exercise_folder(exercises)
         chosen = backend.choose_backend()
         if self._config != chosen.config:
             self._api, self._reader = None, None
@@ -90,6 +94,9 @@ class Lab:
         self._point_shell_at_chapter()
         self._ensure_namespace(self.namespace)
         print(self._connected_line(chosen))
+        if binder.on_binder() and not self._told_about_binder:
+            print(binder.SAVE_YOUR_WORK)
+            self._told_about_binder = True
         _register_magics(self)
         return self
 
@@ -312,15 +319,26 @@ class Lab:
     def hint(self, exercise_id: str) -> None:
         exercise = exercise_files.find_exercise(exercise_id)
         index = progress.advance_hint(exercise_id, len(exercise.hints))
+        where_the_solution_is = (
+            "your instructor has the solution" if exercise.student_edition
+            else f'lab.solution("{exercise_id}") shows the solution'
+        )  # fmt: skip
         if index is None:
-            print(f'No more hints for {exercise_id}: lab.solution("{exercise_id}") shows the solution.')
+            print(f"No more hints for {exercise_id}: {where_the_solution_is}.")
             return
         print(f"Hint {index + 1}/{len(exercise.hints)} for {exercise_id}: {exercise.hints[index]}")
         if index + 1 == len(exercise.hints):
-            print(f'(that was the last hint; lab.solution("{exercise_id}") shows the solution)')
+            print(f"(that was the last hint; {where_the_solution_is})")
 
     def solution(self, exercise_id: str, apply: bool = False) -> None:
         exercise = exercise_files.find_exercise(exercise_id)
+        if exercise.student_edition:
+            print(
+                f"kuarlab: this is the student edition of the exercises ({exercise_files.exercise_folder()}): "
+                f"it has no solutions. Ask your instructor for the solution to {exercise_id}; "
+                f'lab.hint("{exercise_id}") gives the next hint.'
+            )
+            return
         if exercise.solution is None:
             print(f"Exercise {exercise_id} has no written solution.")
             return
@@ -433,6 +451,17 @@ class Lab:
         from kuarlab.views import ServiceView
 
         return ServiceView(self.api(), namespace or str(self.namespace), service=service, **options)
+
+
+def _use_exercise_folder(folder: str) -> None:
+    """Read the exercises from `folder` (relative to the notebook) for the rest of the kernel's life."""
+    path = Path(folder).expanduser().resolve()
+    if not path.is_dir():
+        raise exercise_files.ExerciseFileError(
+            f"kuarlab: no exercise folder at {path}: exercises= names a folder of chNN.yaml files, "
+            "relative to the notebook (student copies keep theirs in ../exercises)"
+        )
+    os.environ["KUARLAB_EXERCISES_DIR"] = str(path)
 
 
 def _all_passed(verdicts: list[criteria.Verdict]) -> bool:
