@@ -128,12 +128,30 @@ def _serve(data_dir: Path, port: int, nodes: int, speed: float, ingress_ports: t
 
 
 def _pid(data_dir: Path) -> int | None:
+    """The pid of the kubesim serving data_dir, from its pid file; None when that process is gone, or when the pid
+    now belongs to another program (pids are reused: `down` must never stop a stranger)."""
     try:
         pid = int((data_dir / "kubesim.pid").read_text())
         os.kill(pid, 0)
-        return pid
     except (OSError, ValueError):
         return None
+    command_line = Path(f"/proc/{pid}/cmdline")
+    if command_line.exists():
+        try:
+            words = command_line.read_bytes().split(b"\0")
+        except OSError:
+            return None
+        if not _serves(words, data_dir):
+            return None
+    return pid
+
+
+def _serves(words: list[bytes], data_dir: Path) -> bool:
+    """Whether a command line is `kubesim serve --data-dir DATA_DIR`."""
+    text = [word.decode(errors="replace") for word in words]
+    if "serve" not in text or "--data-dir" not in text[:-1]:
+        return False
+    return Path(text[text.index("--data-dir") + 1]).resolve() == data_dir.resolve()
 
 
 def _up(data_dir: Path, speed: float = 1.0) -> int:

@@ -77,3 +77,19 @@ def test_up_status_down_reset_run_it_in_the_background(tmp_path: Path) -> None:
     assert kubesim("status").returncode == 1
     assert kubesim("reset").returncode == 0
     assert not (tmp_path / "home").exists()
+
+
+def test_down_never_stops_a_process_that_took_a_stale_pid(tmp_path: Path) -> None:
+    """A kubesim that died leaves its pid file; when the system gives that pid to another program, down leaves it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (home / "kubesim.pid").write_text(str(stranger.pid))
+        env = {**os.environ, "KUBESIM_HOME": str(home)}
+        for command in ("status", "down"):
+            subprocess.run([sys.executable, "-m", "kubesim", command], env=env, capture_output=True, timeout=60)
+        assert stranger.poll() is None  # still running
+    finally:
+        stranger.kill()
+        stranger.wait(timeout=10)
