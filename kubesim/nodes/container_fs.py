@@ -510,6 +510,48 @@ def service_variables(service: Obj) -> dict[str, str]:
     return variables
 
 
+def missing_configuration(store: Store, pod: Obj, container: Obj) -> tuple[str, str] | None:
+    """What the kubelet cannot find to start the container, as ("volume" or "env", its message): a ConfigMap or
+    Secret (or one of its keys) that a volume, envFrom or an env entry names and does not mark optional. A volume
+    keeps the pod ContainerCreating (FailedMount); env makes the container CreateContainerConfigError."""
+    namespace = pod["metadata"].get("namespace") or "default"
+    mounted = {str(mount.get("name")) for mount in container.get("volumeMounts") or []}
+    for volume in (pod.get("spec") or {}).get("volumes") or []:
+        if str(volume.get("name")) not in mounted:
+            continue
+        for kind, name_field, plural in (("configMap", "name", "configmaps"), ("secret", "secretName", "secrets")):
+            source = volume.get(kind)
+            if (
+                source
+                and not source.get("optional")
+                and store.get(f"/{plural}", namespace, str(source.get(name_field))) is None
+            ):
+                what = "configmap" if kind == "configMap" else "secret"
+                reason = f'{what} "{source.get(name_field)}" not found'
+                return "volume", f'MountVolume.SetUp failed for volume "{volume.get("name")}" : {reason}'
+    for source in container.get("envFrom") or []:
+        for kind, plural, what in (("configMapRef", "configmaps", "configmap"), ("secretRef", "secrets", "secret")):
+            ref = source.get(kind)
+            if ref and not ref.get("optional") and store.get(f"/{plural}", namespace, str(ref.get("name"))) is None:
+                return "env", f'{what} "{ref.get("name")}" not found'
+    for item in container.get("env") or []:
+        value_from = (item.get("valueFrom") or {}) if isinstance(item, dict) else {}
+        for kind, plural, what in (
+            ("configMapKeyRef", "configmaps", "ConfigMap"),
+            ("secretKeyRef", "secrets", "Secret"),
+        ):
+            ref = value_from.get(kind)
+            if not ref or ref.get("optional"):
+                continue
+            found = store.get(f"/{plural}", namespace, str(ref.get("name")))
+            if found is None:
+                return "env", f'{what.lower()} "{ref.get("name")}" not found'
+            keys = set(found.get("data") or {}) | set(found.get("stringData") or {})
+            if str(ref.get("key")) not in keys:
+                return "env", f"couldn't find key {ref.get('key')} in {what} {namespace}/{ref.get('name')}"
+    return None
+
+
 def _source_data(store: Store, namespace: str, source: Obj) -> dict[str, str]:
     if source.get("configMapRef"):
         return _config_map(store, namespace, source["configMapRef"].get("name"))

@@ -47,6 +47,7 @@ from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.events import EventRecorder
 from kubesim.controllers.objects import amount, api_path, pod_path
 from kubesim.controllers.runtime import Controller
+from kubesim.nodes.container_fs import missing_configuration
 from kubesim.nodes.images import ALREADY_RUNNING, ImageCache, ImagePullError, InvalidImageName, ResolvedImage, resolve
 from kubesim.nodes.kuard import failing_from
 from kubesim.nodes.power import powered_off
@@ -62,6 +63,7 @@ BACKOFF_INITIAL, BACKOFF_MAX = 10.0, 300.0  # image pulls and crashing container
 BACKOFF_RESET_SECONDS = 600.0  # a container that ran this long restarts without back-off
 FAILED_PULL_SECONDS = 1.0  # the registry's answer to a pull that cannot succeed
 RESYNC_SECONDS = 1.0  # between a failure and the pod worker's next sync, which reports the back-off
+CONFIG_RETRY_SECONDS = 10.0  # a container waiting for a ConfigMap or Secret is looked at again after this
 MAX_STEPS = 200  # transitions applied in one reconcile (a long outage can leave many to catch up)
 FLEETING_REAL_SECONDS = 0.02  # a pod state that lasts less than this (real time) is not written on its own
 MAX_UNREPORTED_REAL_SECONDS = 0.5  # nor is a pod's status held back longer than this
@@ -705,9 +707,22 @@ class Kubelet(Controller):
         return True
 
     def _start(self, pod: Obj, run: PodRun, container: ContainerRun, moment: float) -> None:
-        """Create and start the container: a new container ID, a fresh process."""
+        """Create and start the container: a new container ID, a fresh process; unless a ConfigMap or Secret it
+        needs is missing, when it waits (looking again every CONFIG_RETRY_SECONDS)."""
         assert container.image is not None
         recorder = self._recorder(run.node)
+        missing = missing_configuration(self.api.store, pod, container.spec)
+        if missing is not None:
+            where, message = missing
+            if where == "volume":
+                container.reason, container.message = CONTAINER_CREATING, ""
+                recorder.warning(pod, "FailedMount", message)
+            else:
+                container.reason, container.message = "CreateContainerConfigError", message
+                recorder.warning(pod, "Failed", f"Error: {message}", container.field_path)
+            container.restart_at = self._later(moment, CONFIG_RETRY_SECONDS)
+            run.wake = min(run.wake, container.restart_at)
+            return
         recorder.normal(pod, "Created", "Container created", container.field_path)
         recorder.normal(pod, "Started", "Container started", container.field_path)
         if container.last is not None or container.container_id:

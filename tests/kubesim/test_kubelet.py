@@ -498,3 +498,51 @@ def test_a_restarted_kubesim_resumes_its_pods(own_cluster: tuple[Path, list[Clus
     assert terminated["startedAt"] == running["state"]["running"]["startedAt"] and terminated["exitCode"] == 0
     lasted = parse_time(terminated["finishedAt"]) - parse_time(terminated["startedAt"])  # type: ignore[operator]
     assert abs(lasted - 60 / SPEED) <= 1  # whole seconds in timestamps
+
+
+def test_a_missing_config_map_holds_the_container_until_it_appears(lab: Cluster) -> None:
+    env_pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "needs-env", "namespace": NAMESPACE},
+        "spec": {
+            "nodeName": NODE,
+            "containers": [
+                {
+                    "name": "kuard",
+                    "image": "gcr.io/kuar-demo/kuard-amd64:blue",
+                    "env": [{"name": "P", "valueFrom": {"configMapKeyRef": {"name": "late-config", "key": "p"}}}],
+                }
+            ],
+        },
+    }
+    volume_pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "needs-volume", "namespace": NAMESPACE},
+        "spec": {
+            "nodeName": NODE,
+            "containers": [
+                {
+                    "name": "kuard",
+                    "image": "gcr.io/kuar-demo/kuard-amd64:blue",
+                    "volumeMounts": [{"name": "config", "mountPath": "/config"}],
+                }
+            ],
+            "volumes": [{"name": "config", "configMap": {"name": "late-config"}}],
+        },
+    }
+    lab.kubectl(
+        "apply", "-f", "-", stdin=json.dumps({"apiVersion": "v1", "kind": "List", "items": [env_pod, volume_pod]})
+    )
+    assert eventually(lambda: row(lab, "needs-env")[2] == "CreateContainerConfigError")
+    waiting = pod(lab, "needs-env")["status"]["containerStatuses"][0]["state"]["waiting"]
+    assert waiting["message"] == 'configmap "late-config" not found'
+    assert eventually(lambda: "FailedMount" in reasons(lab, "needs-volume"))
+    mount_failure = next(event for event in events(lab, "needs-volume") if event["reason"] == "FailedMount")
+    assert (
+        mount_failure["message"] == 'MountVolume.SetUp failed for volume "config" : configmap "late-config" not found'
+    )
+    assert row(lab, "needs-volume")[2] == "ContainerCreating"
+    lab.kubectl("create", "configmap", "late-config", "-n", NAMESPACE, "--from-literal=p=1")
+    assert eventually(lambda: row(lab, "needs-env")[2] == "Running" and row(lab, "needs-volume")[2] == "Running")
