@@ -59,6 +59,9 @@ def controller_reference(owner: Obj) -> Obj:
     }
 
 
+REPLICA_FAILURE = "ReplicaFailure"  # a ReplicaSet (and its Deployment) cannot create its pods
+
+
 def condition(obj: Obj, kind: str) -> Obj | None:
     conditions = (obj.get("status") or {}).get("conditions") or []
     return next((c for c in conditions if isinstance(c, dict) and c.get("type") == kind), None)

@@ -18,6 +18,7 @@ from kubesim.api.selectors import label_selector_from_object
 from kubesim.controllers.client import ApiRequestFailed
 from kubesim.controllers.context import ControllerContext
 from kubesim.controllers.objects import (
+    REPLICA_FAILURE,
     OwnerIndex,
     api_path,
     controller_of,
@@ -27,6 +28,7 @@ from kubesim.controllers.objects import (
     is_pod_ready,
     pod_path,
     seconds_until_available,
+    with_condition,
 )
 from kubesim.controllers.runtime import Controller
 from kubesim.store.store import DELETED, Event, Key
@@ -89,16 +91,22 @@ class ReplicaSetController(Controller):
                 owned.append(adopted)
         wanted = int(spec.get("replicas", 1))
         unfinished = False
+        failure: ApiRequestFailed | None = None
         if len(owned) < wanted:
             missing = wanted - len(owned)
             unfinished = missing > BURST
-            owned.extend(await self._create_pods(replicaset, min(missing, BURST)))
+            try:
+                await self._create_pods(replicaset, min(missing, BURST), owned)
+            except ApiRequestFailed as error:
+                failure = error
         elif len(owned) > wanted:
             surplus = _deletion_order(owned)[: min(len(owned) - wanted, BURST)]
             unfinished = len(owned) - wanted > BURST
             await self._delete_pods(replicaset, surplus)
             owned = [pod for pod in owned if pod not in surplus]
-        await self._report(replicaset, owned, terminating)
+        await self._report(replicaset, owned, terminating, failure)
+        if failure is not None:
+            raise failure  # retried with back-off, as the controller's work queue does
         if unfinished:
             return 0.0
         min_ready = int(spec.get("minReadySeconds") or 0)
@@ -120,11 +128,11 @@ class ReplicaSetController(Controller):
             and selector.matches(pod["metadata"].get("labels") or {})
         ]
 
-    async def _create_pods(self, replicaset: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    async def _create_pods(self, replicaset: dict[str, Any], count: int, created: list[dict[str, Any]]) -> None:
+        """Create `count` pods from the template, adding each to `created`; raise at the first the API refuses."""
         template = (replicaset.get("spec") or {}).get("template") or {}
         namespace = replicaset["metadata"]["namespace"]
-        created = []
-        for _ in range(count):
+        for made_here in range(1, count + 1):
             metadata = copy.deepcopy(template.get("metadata") or {})
             metadata["generateName"] = replicaset["metadata"]["name"] + "-"
             metadata["ownerReferences"] = [controller_reference(replicaset)]
@@ -136,9 +144,8 @@ class ReplicaSetController(Controller):
                 raise
             self.events.normal(replicaset, "SuccessfulCreate", f"Created pod: {made['metadata']['name']}")
             created.append(made)
-            if len(created) % YIELD_EVERY == 0:
+            if made_here % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # let the API answer others within a big burst
-        return created
 
     async def _delete_pods(self, replicaset: dict[str, Any], pods: list[dict[str, Any]]) -> None:
         for pod in pods:
@@ -166,7 +173,14 @@ class ReplicaSetController(Controller):
             if error.status != 404:
                 raise
 
-    async def _report(self, replicaset: dict[str, Any], pods: list[dict[str, Any]], terminating: int) -> None:
+    async def _report(
+        self,
+        replicaset: dict[str, Any],
+        pods: list[dict[str, Any]],
+        terminating: int,
+        failure: ApiRequestFailed | None = None,
+    ) -> None:
+        """The status, with the ReplicaFailure condition (reason FailedCreate) while creating pods fails."""
         spec = replicaset.get("spec") or {}
         min_ready = int(spec.get("minReadySeconds") or 0)
         template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
@@ -178,6 +192,14 @@ class ReplicaSetController(Controller):
             "terminatingReplicas": terminating,
             "observedGeneration": replicaset["metadata"].get("generation", 1),
         }
+        conditions = [dict(c) for c in (replicaset.get("status") or {}).get("conditions") or []]
+        if failure is not None:
+            message = str(failure.body.get("message", ""))
+            conditions = with_condition(conditions, REPLICA_FAILURE, "True", "FailedCreate", message)
+        else:
+            conditions = [c for c in conditions if c.get("type") != REPLICA_FAILURE]
+        if conditions or (replicaset.get("status") or {}).get("conditions"):
+            status["conditions"] = conditions or None
         await self.client.patch_status(REPLICASETS, replicaset, status)
 
 

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from kubesim.clock import Clock
-from kubesim.controllers.objects import with_condition
+from kubesim.controllers.objects import REPLICA_FAILURE, with_condition
 
 Obj = dict[str, Any]
 
@@ -299,10 +299,25 @@ def calculate_status(deployment: Obj, replicasets: list[Obj], new: Obj | None) -
         conditions = set_condition(conditions, AVAILABLE, "True", "MinimumReplicasAvailable", _HAS_MINIMUM)
     else:
         conditions = set_condition(conditions, AVAILABLE, "False", "MinimumReplicasUnavailable", _LACKS_MINIMUM)
+    failure = _replica_failure(([new] if new is not None else []) + replicasets)
+    if failure is not None:
+        reason, message = str(failure.get("reason") or ""), str(failure.get("message") or "")
+        conditions = set_condition(conditions, REPLICA_FAILURE, "True", reason, message)
+    else:
+        conditions = without_condition(conditions, REPLICA_FAILURE)
     status["conditions"] = conditions
     if previous.get("collisionCount") is not None:
         status["collisionCount"] = previous["collisionCount"]
     return status
+
+
+def _replica_failure(replicasets: list[Obj]) -> Obj | None:
+    """The first ReplicaFailure a ReplicaSet reports (the new one first), which the Deployment reports too."""
+    for replicaset in replicasets:
+        for entry in (replicaset.get("status") or {}).get("conditions") or []:
+            if entry.get("type") == REPLICA_FAILURE and entry.get("status") == "True":
+                return dict(entry)
+    return None
 
 
 _HAS_MINIMUM = "Deployment has minimum availability."

@@ -130,3 +130,17 @@ def test_controllers_meet_enforcement_and_workloads_get_the_warn_levels_warning(
 
     message = eventually(failed_creates)
     assert 'violates PodSecurity "baseline:latest": privileged (container "kuard" must not set' in message
+
+    def replica_failure() -> dict[str, Any] | None:
+        found = json.loads(cluster.kubectl("get", "deployment", "root", "-n", "guarded", "-o", "json").stdout)
+        conditions = found.get("status", {}).get("conditions", [])
+        return next((c for c in conditions if c["type"] == "ReplicaFailure"), None)
+
+    failure = eventually(replica_failure)
+    assert (failure["status"], failure["reason"]) == ("True", "FailedCreate")
+    assert 'violates PodSecurity "baseline:latest"' in failure["message"]
+    hardened = {"securityContext": {"privileged": False}}
+    patch = {"spec": {"template": {"spec": {"containers": [{"name": "kuard", **hardened}]}}}}
+    cluster.kubectl("patch", "deployment", "root", "-n", "guarded", "-p", json.dumps(patch))
+    cluster.kubectl("rollout", "status", "deployment/root", "-n", "guarded", "--timeout=60s")
+    assert eventually(lambda: replica_failure() is None)
