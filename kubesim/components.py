@@ -7,6 +7,7 @@ built with the host's listeners as well, and start after the rest."""
 
 from __future__ import annotations
 
+from kubesim.controllers.clusterrole_aggregation import ClusterRoleAggregationController
 from kubesim.controllers.cronjob import CronJobController
 from kubesim.controllers.daemonset import DaemonSetController
 from kubesim.controllers.deployment import DeploymentController
@@ -58,6 +59,7 @@ COMPONENTS = (
     DisruptionController,
     ServiceAccountsController,
     RootCACertPublisher,
+    ClusterRoleAggregationController,
     ResourceQuotaController,
     PersistentVolumeController,
     PVCProtectionController,

@@ -441,21 +441,6 @@ def _rules_of(
     return rules
 
 
-def refresh_aggregated_cluster_roles(store: Store) -> list[str]:
-    """Write the aggregated rules into each aggregated ClusterRole whose stored rules differ (the controller's
-    job, so that `kubectl get clusterrole view -o yaml` shows them); returns the names updated."""
-    cluster_roles = store.list(CLUSTER_ROLES)
-    updated = []
-    for role in cluster_roles:
-        if not role.get("aggregationRule"):
-            continue
-        rules = effective_cluster_role_rules(role, cluster_roles)
-        if list(role.get("rules") or []) != rules:
-            store.update(CLUSTER_ROLES, "", _name(role), {**role, "rules": rules})
-            updated.append(_name(role))
-    return updated
-
-
 def _name(obj: Mapping[str, Any]) -> str:
     return str((obj.get("metadata") or {}).get("name", ""))
 

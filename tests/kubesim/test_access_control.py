@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.kubesim.conftest import Cluster
+import json
+
+from tests.kubesim.conftest import Cluster, eventually
 
 READER = """\
 apiVersion: v1
@@ -56,3 +58,28 @@ def test_can_i_list_shows_the_rules(cluster: Cluster) -> None:
     cluster.kubectl("apply", "-f", "-", stdin=READER)
     rules = cluster.kubectl("auth", "can-i", "--list", f"--as={READER_USER}").stdout
     assert "pods" in rules and "[get list watch]" in rules
+
+
+def test_a_role_labelled_to_aggregate_shows_in_view_edit_and_admin(cluster: Cluster) -> None:
+    crontabs = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: crontab-reader
+  labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+rules:
+- {apiGroups: [stable.example.com], resources: [crontabs], verbs: [get, list, watch]}
+"""
+    cluster.kubectl("apply", "-f", "-", stdin=crontabs)
+
+    def gathering() -> int:
+        """How many of view, edit and admin hold the crontabs rule."""
+        roles = [json.loads(cluster.kubectl("get", "clusterrole", name, "-o", "json").stdout) for name in AGGREGATES]
+        return sum(any("crontabs" in rule.get("resources", []) for rule in role.get("rules", [])) for role in roles)
+
+    assert eventually(lambda: gathering() == 3)
+    cluster.kubectl("delete", "clusterrole", "crontab-reader")
+    assert eventually(lambda: gathering() == 0)
+
+
+AGGREGATES = ("view", "edit", "admin")

@@ -21,7 +21,6 @@ from kubesim.api.rbac import (
     ReviewedUser,
     bootstrap_rbac_objects,
     forbidden_error,
-    refresh_aggregated_cluster_roles,
     request_attributes,
     rule_allows,
 )
@@ -494,16 +493,6 @@ def test_aggregation_cycles_end(store: Store) -> None:
     assert can(store, user("cy"), "get", "left-things", "x", name="a") or can(
         store, user("cy"), "get", "right-things", "x", name="a"
     )
-
-
-def test_refreshing_writes_the_gathered_rules_into_aggregated_roles(defaults: Store) -> None:
-    assert refresh_aggregated_cluster_roles(defaults) == []
-    crontabs = rule(["get"], ["stable.example.com"], ["crontabs"])
-    add_cluster_role(defaults, "crontab-reader", [crontabs], {"rbac.authorization.k8s.io/aggregate-to-view": "true"})
-    assert refresh_aggregated_cluster_roles(defaults) == ["admin", "edit", "view"]
-    for name in ("admin", "edit", "view"):
-        stored = defaults.get(CLUSTER_ROLES, "", name)
-        assert stored is not None and crontabs in stored["rules"]
 
 
 # -- reviews -------------------------------------------------------------------------------------------
