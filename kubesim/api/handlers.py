@@ -535,9 +535,10 @@ class Api:
         resource = target.resource
         directive = validation.field_validation(request.arg("fieldValidation"), "PatchOptions")
         warnings: list[str] = []
-        if target.subresource != "status" and validation.schema_for(resource.group, resource.version, resource.kind):
+        schema = self._decoding_schema(resource)
+        if target.subresource != "status" and schema is not None:
             warnings = validation.check_patched(
-                new, resource.group, resource.version, resource.kind, content_type, patch, directive
+                new, resource.group, resource.version, resource.kind, content_type, patch, directive, schema
             )
         expected = (patch.get("metadata") or {}).get("resourceVersion") if isinstance(patch, dict) else None
         response = self._store_update(request, target, old, new, expected)
@@ -626,16 +627,22 @@ class Api:
         resource = target.resource
         directive = validation.field_validation(request.arg("fieldValidation"), options_kind)
         is_json = request.headers.get("content-type", JSON).split(";")[0].strip() == JSON
-        schema = None
-        if validation.schema_for(resource.group, resource.version, resource.kind) is None:
-            custom = self._custom_schema(resource)
-            if custom is None:
-                return []
-            schema = validation.custom_schema(custom)
+        schema = self._decoding_schema(resource)
+        if schema is None:
+            return []
         warnings = validation.check_body(
             obj, resource.group, resource.version, resource.kind, directive, request.body if is_json else None, schema
         )
         return [("Warning", validation.warning_header(text)) for text in warnings]
+
+    def _decoding_schema(self, resource: Resource) -> Any:
+        """The schema bodies of this resource are decoded with: a built-in kind's, or a custom resource's from its
+        CRD; None when there is none (nothing is pruned)."""
+        built_in = validation.schema_for(resource.group, resource.version, resource.kind)
+        if built_in is not None:
+            return built_in
+        custom = self._custom_schema(resource)
+        return validation.custom_schema(custom) if custom is not None else None
 
     def _custom_causes(self, resource: Resource, obj: dict[str, Any]) -> list[tuple[str, str, str]]:
         schema = self._custom_schema(resource)

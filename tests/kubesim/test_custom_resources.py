@@ -78,3 +78,13 @@ def test_kubectl_get_shows_the_printer_columns_of_the_crd(cluster: Cluster) -> N
     cluster.kubectl("apply", "-f", "-", stdin=CRD)  # no columns: the API server's default, AGE
     assert cluster.kubectl("get", "lessons").stdout.split()[:2] == ["NAME", "AGE"]
     cluster.kubectl("delete", "crd", "lessons.kuar.example.com")
+
+
+def test_a_patch_with_an_unknown_field_is_warned_about_and_pruned(cluster: Cluster) -> None:
+    cluster.kubectl("apply", "-f", "-", stdin=CRD)
+    cluster.kubectl("apply", "-f", "-", stdin=LESSON)
+    patched = cluster.kubectl("patch", "lesson", "pods", "--type=merge", "-p", '{"spec":{"colour":"blue","chapter":6}}')
+    assert 'unknown field "spec.colour"' in patched.stderr
+    spec = json.loads(cluster.kubectl("get", "lesson", "pods", "-o", "json").stdout)["spec"]
+    assert spec == {"chapter": 6, "title": "Pods"}
+    cluster.kubectl("delete", "crd", "lessons.kuar.example.com")
