@@ -34,7 +34,8 @@ from kubesim.server.spdy_connection import (
     WebSocketTunnel,
     spdy_upgrade,
 )
-from kubesim.server.tls_stream import TlsStream, server_context
+from kubesim.server.tls import context_from_pem
+from kubesim.server.tls_stream import TlsStream
 from kubesim.server.websocket import HandshakeError, WebSocket, handshake, is_websocket
 from kubesim.store.store import Store
 
@@ -160,8 +161,8 @@ class PodPortForward:
         if certificate is None:
             return plain
         try:
-            return TlsStream(plain, server_context(*certificate))
-        except ssl.SSLError:
+            return TlsStream(plain, context_from_pem(*certificate))
+        except (ssl.SSLError, ValueError):
             return None
 
 

@@ -23,15 +23,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime
-import os
 import ssl
-import tempfile
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from kubesim.nodes.host_listeners import Answerer, forward, nginx_page
@@ -47,6 +42,7 @@ from kubesim.nodes.ingress_routes import (
 )
 from kubesim.nodes.network import Network, Unreachable
 from kubesim.server.http import Request, Response
+from kubesim.server.tls import context_from_pem, self_signed
 from kubesim.store.store import Store
 
 Obj = dict[str, Any]
@@ -147,44 +143,18 @@ def secret_context(secret: Obj | None) -> ssl.SSLContext:
 
 
 def _server_context(certificate: bytes, key: bytes) -> ssl.SSLContext:
-    """A server context for a PEM key pair; ssl loads key pairs from files only, so they pass through a private
-    temporary directory and are gone once loaded."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.set_alpn_protocols(["http/1.1"])
-    with tempfile.TemporaryDirectory(prefix="kubesim-tls-") as folder:
-        paths = [os.path.join(folder, name) for name in ("tls.crt", "tls.key")]
-        for path, content in zip(paths, (certificate, key), strict=True):
-            with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as file:
-                file.write(content)
-        try:
-            context.load_cert_chain(*paths)
-        except (ssl.SSLError, ValueError) as error:
-            raise CertificateProblem(f"the certificate and key do not load: {error}") from None
-    return context
+    try:
+        return context_from_pem(certificate, key)
+    except (ssl.SSLError, ValueError) as error:
+        raise CertificateProblem(f"the certificate and key do not load: {error}") from None
 
 
 def _fake_certificate() -> tuple[bytes, bytes]:
     """ingress-nginx's default certificate: self-signed, for `ingress.local`, made anew at each start."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
+    subject = x509.Name(
         [
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Acme Co"),
             x509.NameAttribute(NameOID.COMMON_NAME, FAKE_CERTIFICATE_NAME),
         ]
     )
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("ingress.local")]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM), key_pem
+    return self_signed(subject, ["ingress.local"])

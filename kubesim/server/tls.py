@@ -1,4 +1,6 @@
-"""The cluster's own certificate authority and the server certificate it signs, kept in the data dir."""
+"""The cluster's own certificate authority and the server certificate it signs, kept in the data dir; and the TLS
+helpers the simulated servers share: a server context from a PEM pair held in memory (a Secret's), and a
+self-signed certificate (ingress-nginx's default one)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import datetime
 import ipaddress
 import os
 import ssl
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +73,11 @@ _CA_USAGE = (True, False, False, False, False, True, True, False, False)  # digi
 
 
 def _builder(
-    subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePublicKey, now: datetime.datetime
+    subject: x509.Name,
+    issuer: x509.Name,
+    key: ec.EllipticCurvePublicKey,
+    now: datetime.datetime,
+    validity: datetime.timedelta = VALIDITY,
 ) -> x509.CertificateBuilder:
     return (
         x509.CertificateBuilder()
@@ -79,7 +86,7 @@ def _builder(
         .public_key(key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + VALIDITY)
+        .not_valid_after(now + validity)
     )
 
 
@@ -94,3 +101,29 @@ def _write(path: Path, data: bytes) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(data)
+
+
+def context_from_pem(certificate: bytes, key: bytes) -> ssl.SSLContext:
+    """A server context for a PEM certificate (chain) and key held in memory. ssl loads key pairs from files only,
+    so they pass through a private temporary directory and are gone once loaded; raises ssl.SSLError or ValueError
+    when they do not load."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.set_alpn_protocols(["http/1.1"])
+    with tempfile.TemporaryDirectory(prefix="kubesim-tls-") as folder:
+        chain, secret = Path(folder) / "tls.crt", Path(folder) / "tls.key"
+        _write(chain, certificate)
+        _write(secret, key)
+        context.load_cert_chain(chain, secret)
+    return context
+
+
+def self_signed(subject: x509.Name, dns_names: list[str], days: int = 365) -> tuple[bytes, bytes]:
+    """A self-signed certificate for these names and its key, both PEM."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        _builder(subject, subject, key.public_key(), now, datetime.timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in dns_names]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM), _key_bytes(key)

@@ -8,25 +8,11 @@ socket's would.
 
 from __future__ import annotations
 
-import os
 import ssl
-import tempfile
 
 from kubesim.server.http import Transport
 
 READ_SIZE = 65536
-
-
-def server_context(certificate: bytes, key: bytes) -> ssl.SSLContext:
-    """A server context for a PEM certificate (chain) and key held in memory."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    with tempfile.TemporaryDirectory() as folder:  # ssl loads certificates from files only
-        paths = (os.path.join(folder, "tls.crt"), os.path.join(folder, "tls.key"))
-        for path, content in zip(paths, (certificate, key), strict=True):
-            with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as file:
-                file.write(content)
-        context.load_cert_chain(*paths)
-    return context
 
 
 class TlsStream:

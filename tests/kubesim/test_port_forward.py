@@ -4,7 +4,6 @@ kubectl uses by default and over raw SPDY/3.1, and what a client that breaks the
 from __future__ import annotations
 
 import base64
-import datetime
 import http.client
 import json
 import os
@@ -18,10 +17,9 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from kubesim.server.tls import self_signed
 from tests.kubesim.conftest import KUBECTL, Cluster
 
 NAMESPACE = "forward-test"
@@ -177,28 +175,8 @@ def test_a_server_that_does_not_speak_http_closes_the_connection(ready: Cluster)
         socket.create_connection(("127.0.0.1", port), timeout=5).close()  # kubectl still forwards
 
 
-def _self_signed(host: str) -> tuple[bytes, bytes]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    pem_key = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM), pem_key
-
-
 def test_kuard_serves_https_on_8443_with_the_certificate_in_tls(ready: Cluster, tmp_path: Path) -> None:
-    certificate, key = _self_signed("kuard.example.com")
+    certificate, key = self_signed(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kuard")]), ["kuard"])
     (tmp_path / "kuard.crt").write_bytes(certificate)
     (tmp_path / "kuard.key").write_bytes(key)
     ready.kubectl(
