@@ -20,6 +20,7 @@ import html
 import os
 import time
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,7 @@ JOIN_SECONDS = 2.0
 FIRST_LIST_SECONDS = 5.0
 
 
-class View:
+class View(ABC):
     """A live picture of some objects of one namespace; subclasses say what they follow and how they render it."""
 
     def __init__(self, api_client: Any, namespace: str):
@@ -41,11 +42,13 @@ class View:
         self._on_event = _weak_call(self._seen)
         self._finalizer: weakref.finalize | None = None
 
+    @abstractmethod
     def text(self) -> str:
-        raise NotImplementedError
+        """What the view shows now, as plain text."""
 
+    @abstractmethod
     def html(self) -> str:
-        raise NotImplementedError
+        """What the view shows now, as the widget's HTML."""
 
     def snapshot(self) -> str:
         """The plain text of the view now."""
@@ -96,7 +99,7 @@ class View:
     def _errors(self) -> list[str]:
         return [f"watching {name}: {each.error}" for name, each in self._lists.items() if each.error]
 
-    def _changed(self) -> None:
+    def _changed(self) -> None:  # noqa: B027 - an optional hook: most views keep no history
         """Hook for views that keep a history of what they saw: called on every change a watch brings, from its
         thread, so that no step is missed between two renders."""
 

@@ -47,13 +47,14 @@ from kubesim.api.remote_command import (
     exit_status,
     failure,
 )
+from kubesim.api.upgrades import switch_protocols
 from kubesim.nodes.logs import process_of
 from kubesim.nodes.network import Network
 from kubesim.nodes.shell import NotFoundInPath, reads_commands, run_command
 from kubesim.nodes.terminal import Terminal
 from kubesim.server.http import Request, Response, Transport, Upgrade
-from kubesim.server.spdy_connection import SpdyConnection, UpgradeRefused, spdy_upgrade
-from kubesim.server.websocket import HandshakeError, WebSocket, handshake, is_websocket
+from kubesim.server.spdy_connection import SpdyConnection
+from kubesim.server.websocket import WebSocket
 from kubesim.store.store import Store
 
 Obj = dict[str, Any]
@@ -114,20 +115,9 @@ class PodExec:
             return Response(404, f'container not found ("{container["name"]}")'.encode(), "text/plain")
         key = (namespace, name, container["name"], container_id)
         serve = self._attach if attach else self._execute
-        if is_websocket(request):
-            try:
-                protocol, headers = handshake(request, WEBSOCKET_PROTOCOLS)
-            except HandshakeError as error:
-                raise bad_request(str(error)) from None
 
-            async def over_websocket(stream: Transport) -> None:
-                await self._serve(WebSocketChannels(WebSocket(stream), protocol), serve(key, options))
-
-            return Upgrade(headers, over_websocket)
-        try:
-            headers = spdy_upgrade(request, SPDY_PROTOCOL)
-        except UpgradeRefused as refused:
-            raise bad_request(str(refused)) from None
+        async def over_websocket(protocol: str, stream: Transport) -> None:
+            await self._serve(WebSocketChannels(WebSocket(stream), protocol), serve(key, options))
 
         async def over_spdy(stream: Transport) -> None:
             connection = SpdyConnection(stream)
@@ -136,7 +126,7 @@ class PodExec:
             if await channels.wait_for_streams():
                 await self._serve(channels, serve(key, options))
 
-        return Upgrade(headers, over_spdy)
+        return switch_protocols(request, WEBSOCKET_PROTOCOLS, SPDY_PROTOCOL, over_websocket, over_spdy)
 
     async def _serve(self, streams: RemoteStreams, session: Session) -> None:
         await streams.run(session(streams))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubesim.api.errors import bad_request, not_found
+from kubesim.api.upgrades import switch_protocols
 from kubesim.nodes.network import Network, Target, Unreachable
 from kubesim.server.http import Request, Response, Transport, Upgrade, serve_http
 from kubesim.server.spdy import REFUSED_STREAM
@@ -30,13 +31,11 @@ from kubesim.server.spdy_connection import (
     ByteStream,
     SpdyConnection,
     SpdyStream,
-    UpgradeRefused,
     WebSocketTunnel,
-    spdy_upgrade,
 )
 from kubesim.server.tls import context_from_pem
 from kubesim.server.tls_stream import TlsStream
-from kubesim.server.websocket import HandshakeError, WebSocket, handshake, is_websocket
+from kubesim.server.websocket import WebSocket
 from kubesim.store.store import Store
 
 Obj = dict[str, Any]
@@ -66,27 +65,16 @@ class PodPortForward:
         if (pod.get("status") or {}).get("phase") != "Running":
             raise bad_request(f"pod {name} is not running and cannot be port-forwarded")
         key = (namespace, name)
-        if is_websocket(request):
-            try:
-                _, headers = handshake(request, (TUNNEL_PROTOCOL,))
-            except HandshakeError as error:
-                raise bad_request(str(error)) from None
 
-            async def tunnelled(transport: Transport) -> None:
-                socket = WebSocket(transport)
-                await self._serve(WebSocketTunnel(socket), key)
-                await socket.close()
-
-            return Upgrade(headers, tunnelled)
-        try:
-            headers = spdy_upgrade(request, PROTOCOL)
-        except UpgradeRefused as refused:
-            raise bad_request(str(refused)) from None
+        async def tunnelled(_: str, transport: Transport) -> None:
+            socket = WebSocket(transport)
+            await self._serve(WebSocketTunnel(socket), key)
+            await socket.close()
 
         async def raw(transport: Transport) -> None:
             await self._serve(transport, key)
 
-        return Upgrade(headers, raw)
+        return switch_protocols(request, (TUNNEL_PROTOCOL,), PROTOCOL, tunnelled, raw)
 
     async def _serve(self, transport: ByteStream, key: tuple[str, str]) -> None:
         connection = SpdyConnection(transport)
